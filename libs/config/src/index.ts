@@ -1,0 +1,3 @@
+export * from './config-schema';
+export * from './setting-types';
+export * from './run-main';

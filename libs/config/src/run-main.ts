@@ -1,0 +1,16 @@
+import { ConfigError } from './config-schema';
+
+/**
+ * Runs an app's start-up. A configuration error ends the process with its message (which names
+ * every bad variable) and exit code 2; any other start-up failure with its stack and exit code 1.
+ */
+export function runMain(start: () => Promise<unknown>): void {
+  start().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`Start-up failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
