@@ -1,0 +1,72 @@
+import { readSync } from 'node:fs';
+import { type FrameBytes, frameTotalBytes, isIntactFrame } from './record-frame';
+
+export type CursorStep = 'frame' | 'end' | 'bad';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Walks the frames of a log file from `position` up to `end`, reading `chunkBytes` at a time (more
+ * when a frame is bigger). Every refill reads into a fresh buffer, so records decoded as views of
+ * `buffer` stay valid after the cursor moves on.
+ */
+export class FrameCursor implements FrameBytes {
+  /** After load() returned 'frame': the buffer holding the frame, where in it, and its size. */
+  buffer: Buffer = EMPTY;
+  view: DataView = new DataView(EMPTY.buffer, 0, 0);
+  at = 0;
+  size = 0;
+  private bufferStart = 0;
+
+  constructor(
+    private readonly fd: number,
+    /** File position of the frame load() looks at. */
+    public position: number,
+    private readonly end: number,
+    private readonly chunkBytes: number,
+  ) {}
+
+  /**
+   * Loads the frame at `position`: 'frame' when it is whole and intact, 'end' at `end`, 'bad' when
+   * the range ends inside it or it fails its checks.
+   */
+  load(): CursorStep {
+    const remaining = this.end - this.position;
+    if (remaining <= 0) return 'end';
+    if (remaining < 4) return 'bad';
+    if (!this.holds(4)) this.fill(4);
+    if (!this.holds(4)) return 'bad';
+    const at = this.position - this.bufferStart;
+    const size = frameTotalBytes(this, at);
+    if (size > remaining) return 'bad';
+    if (!this.holds(size)) this.fill(size);
+    if (!this.holds(size)) return 'bad';
+    this.at = this.position - this.bufferStart;
+    this.size = size;
+    return isIntactFrame(this, this.at, size) ? 'frame' : 'bad';
+  }
+
+  /** Moves past the frame load() just returned. */
+  advance(): void {
+    this.position += this.size;
+  }
+
+  private holds(bytes: number): boolean {
+    const at = this.position - this.bufferStart;
+    return at >= 0 && at + bytes <= this.buffer.length;
+  }
+
+  private fill(atLeast: number): void {
+    const length = Math.min(this.end - this.position, Math.max(this.chunkBytes, atLeast));
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = readSync(this.fd, buffer, filled, length - filled, this.position + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    this.buffer = filled === length ? buffer : buffer.subarray(0, filled);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+    this.bufferStart = this.position;
+  }
+}

@@ -1,0 +1,5 @@
+export { LogClosedError, LogCorruptionError, LogFailedError, LogInUseError, LogSealedError } from './errors';
+export type { LogRecord, LogRecordInput } from './log-record';
+export type { ShardLogRecovery } from './log-recovery';
+export { ShardLog } from './shard-log';
+export type { FsyncPolicy, ShardLogOptions } from './shard-log-options';

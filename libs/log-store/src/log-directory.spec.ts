@@ -1,0 +1,54 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LogDirectory, removeSegmentFiles, segmentFileStem } from './log-directory';
+import { useTempDir } from './temp-dir.fixture';
+
+describe('LogDirectory', () => {
+  const dir = useTempDir();
+
+  it('names segment files by their base offset, 20 digits, so names sort in offset order', () => {
+    expect(segmentFileStem(42)).toBe('00000000000000000042');
+    const paths = new LogDirectory(dir.path).segmentPaths(1234);
+    expect(paths).toEqual({
+      log: join(dir.path, '00000000000000001234.log'),
+      offsetIndex: join(dir.path, '00000000000000001234.index'),
+      timeIndex: join(dir.path, '00000000000000001234.timeindex'),
+    });
+  });
+
+  it('creates a missing directory', () => {
+    const nested = join(dir.path, 'stream', 'shard-0');
+    new LogDirectory(nested);
+    expect(existsSync(nested)).toBe(true);
+  });
+
+  it('lists segments in offset order, ignoring other files, and removes index files left without a log', () => {
+    const directory = new LogDirectory(dir.path);
+    for (const base of [900, 0, 12]) {
+      const paths = directory.segmentPaths(base);
+      [paths.log, paths.offsetIndex, paths.timeIndex].forEach((path) => writeFileSync(path, ''));
+    }
+    const orphan = directory.segmentPaths(5000);
+    writeFileSync(orphan.offsetIndex, '');
+    writeFileSync(orphan.timeIndex, '');
+    writeFileSync(join(dir.path, 'notes.txt'), '');
+    expect(directory.scanSegments()).toEqual([0, 12, 900]);
+    expect(readdirSync(dir.path)).toHaveLength(10);
+    expect(existsSync(orphan.offsetIndex) || existsSync(orphan.timeIndex)).toBe(false);
+  });
+
+  it('removes a segment log first, so an interrupted removal leaves only what scanning cleans up', () => {
+    const directory = new LogDirectory(dir.path);
+    const paths = directory.segmentPaths(7);
+    [paths.log, paths.offsetIndex, paths.timeIndex].forEach((path) => writeFileSync(path, ''));
+    removeSegmentFiles(paths);
+    expect(readdirSync(dir.path)).toEqual([]);
+  });
+
+  it('records the seal in a marker file that a new instance sees', async () => {
+    const directory = new LogDirectory(dir.path);
+    expect(directory.isSealed()).toBe(false);
+    await directory.markSealed();
+    expect(new LogDirectory(dir.path).isSealed()).toBe(true);
+  });
+});

@@ -1,0 +1,84 @@
+import { LogDirectory } from './log-directory';
+import type { LogRecord } from './log-record';
+import { planBatch } from './record-frame';
+import { Segment } from './segment';
+import { type ReadBudget, readSegment, segmentOffsetAtTimestamp } from './segment-reader';
+import { useTempDir } from './temp-dir.fixture';
+
+const BASE = 500;
+
+function budget(maxRecords: number, maxBytes: number): ReadBudget {
+  return { maxRecords, maxBytes, bytes: 0, records: [] };
+}
+
+describe('segment reader', () => {
+  const dir = useTempDir();
+  let segment: Segment;
+  /** Arrival time of each record, by relative offset. */
+  const arrivals: number[] = [];
+
+  beforeEach(() => {
+    segment = Segment.create(new LogDirectory(dir.path).segmentPaths(BASE), BASE, 200);
+    arrivals.length = 0;
+    // Batches of 1..4 records of 50 bytes of data ('pk' keys: 52 budget bytes each), arrival times
+    // stepping irregularly, sometimes not at all.
+    let arrivalMs = 10_000;
+    for (let b = 0; b < 40; b++) {
+      const count = 1 + (b % 4);
+      arrivalMs += [0, 1, 7, 30][b % 4];
+      const records = Array.from({ length: count }, (_, i) => ({ partitionKey: 'pk', data: Buffer.alloc(50, segment.recordCount + i) }));
+      segment.append(planBatch(records), arrivalMs);
+      for (let i = 0; i < count; i++) arrivals.push(arrivalMs);
+    }
+  });
+
+  afterEach(() => segment.close());
+
+  describe('readSegment', () => {
+    it('reads from any offset to the end of the segment, then reports the budget unspent', () => {
+      const b = budget(1000, 1 << 20);
+      expect(readSegment(segment, BASE + 17, b)).toBe(false);
+      expect(b.records.map((r) => r.offset)).toEqual(Array.from({ length: arrivals.length - 17 }, (_, i) => BASE + 17 + i));
+      expect(b.records.every((r: LogRecord) => r.data[0] === r.offset - BASE && r.arrivalMs === arrivals[r.offset - BASE])).toBe(true);
+      expect(b.bytes).toBe(52 * b.records.length);
+    });
+
+    it('stops at maxRecords', () => {
+      const b = budget(5, 1 << 20);
+      expect(readSegment(segment, BASE + 3, b)).toBe(true);
+      expect(b.records.map((r) => r.offset)).toEqual([503, 504, 505, 506, 507]);
+    });
+
+    it('stops before the record that would pass maxBytes', () => {
+      const b = budget(1000, 52 * 3 + 51);
+      expect(readSegment(segment, BASE, b)).toBe(true);
+      expect(b.records).toHaveLength(3);
+    });
+
+    it('returns the first record of a read even when it alone passes maxBytes', () => {
+      const b = budget(1000, 10);
+      readSegment(segment, BASE + 8, b);
+      expect(b.records.map((r) => r.offset)).toEqual([508]);
+    });
+
+    it('counts bytes already spent by earlier segments against maxBytes', () => {
+      const b: ReadBudget = { maxRecords: 1000, maxBytes: 100, bytes: 90, records: [{} as LogRecord] };
+      expect(readSegment(segment, BASE, b)).toBe(true);
+      expect(b.records).toHaveLength(1);
+    });
+  });
+
+  describe('segmentOffsetAtTimestamp', () => {
+    it('answers like a full scan for every timestamp across the segment', () => {
+      expect(segment.indexes.times.length).toBeGreaterThan(3);
+      for (let t = arrivals[0] - 2; t <= arrivals[arrivals.length - 1]; t++) {
+        const firstAtOrAfter = arrivals.findIndex((a) => a >= t);
+        expect([t, segmentOffsetAtTimestamp(segment, t)]).toEqual([t, BASE + firstAtOrAfter]);
+      }
+    });
+
+    it('answers nextOffset past the newest record', () => {
+      expect(segmentOffsetAtTimestamp(segment, arrivals[arrivals.length - 1] + 1)).toBe(segment.nextOffset);
+    });
+  });
+});
