@@ -1,0 +1,4 @@
+export * from './coordination-store';
+export * from './create-coordination-store';
+export * from './local-coordination-store';
+export * from './redis-coordination-store';
