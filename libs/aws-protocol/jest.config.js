@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'aws-protocol',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

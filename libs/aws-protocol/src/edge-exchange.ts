@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constants as http2Constants, Http2ServerResponse, type Http2ServerRequest } from 'node:http2';
+import { errorResponse, responseIdHeaders } from './aws-response';
+import { codecForMediaType, JSON_1_1_CONTENT_TYPE, mediaTypeOf } from './content-type';
+import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge-types';
+import { json11Codec } from './json-1-1.codec';
+import { ServiceError } from './service-error';
+
+export type ServerRequest = IncomingMessage | Http2ServerRequest;
+export type AnyServerResponse = ServerResponse | Http2ServerResponse;
+
+export interface ExchangeOptions {
+  handler: EdgeHandler;
+  maxBodyBytes: number;
+  onError?: (error: Error) => void;
+  /** True once the server is shutting down: HTTP/1.1 responses then close their connection. */
+  closing: () => boolean;
+}
+
+/**
+ * Serves one request on any of the edge's servers (HTTP/1.1, h2c, TLS): collects the body up to
+ * `maxBodyBytes`, calls the handler and writes its response. A body declared or found to be too
+ * large is answered 413 at once and the rest is never read: HTTP/1.1 closes the connection,
+ * HTTP/2 resets just that stream with NO_ERROR after the response (RFC 9113 §8.1). A client that
+ * goes away mid-request is forgotten; a handler that throws gets a 500 InternalFailure.
+ */
+export async function serveExchange(req: ServerRequest, res: AnyServerResponse, options: ExchangeOptions): Promise<void> {
+  const headers = requestHeaders(req);
+  const declared = Number(headers['content-length'] ?? 0);
+  if (declared > options.maxBodyBytes) return rejectOversized(req, res, headers, options);
+  let body: Buffer | undefined;
+  try {
+    body = await readBody(req, options.maxBodyBytes);
+  } catch {
+    return;
+  }
+  if (body === undefined) return rejectOversized(req, res, headers, options);
+  const request: EdgeRequest = {
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers,
+    body,
+    remoteAddress: req.socket?.remoteAddress,
+    httpVersion: req.httpVersion,
+  };
+  let response: EdgeResponse;
+  try {
+    response = await options.handler(request);
+  } catch (error) {
+    options.onError?.(error instanceof Error ? error : new Error(String(error)));
+    response = protocolError(headers, new ServiceError('InternalFailure', '', 500));
+  }
+  writeResponse(res, response, options.closing());
+}
+
+/** For `Expect: 100-continue`: refuse an oversized body before the client sends it. */
+export function continueOrReject(req: ServerRequest, res: AnyServerResponse, options: ExchangeOptions): void {
+  const headers = requestHeaders(req);
+  if (Number(headers['content-length'] ?? 0) > options.maxBodyBytes) {
+    rejectOversized(req, res, headers, options);
+    return;
+  }
+  res.writeContinue();
+  void serveExchange(req, res, options);
+}
+
+function requestHeaders(req: ServerRequest): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith(':') && name !== ':authority') continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  if (headers.host === undefined) headers.host = headers[':authority'];
+  return headers;
+}
+
+/** The body, or undefined as soon as it passes `limit` (the rest is left unread). Rejects if the client goes away. */
+function readBody(req: ServerRequest, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        settle();
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      settle();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onClose = () => {
+      settle();
+      reject(new Error('The client went away before sending the whole request'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+    req.on('error', () => undefined);
+  });
+}
+
+function rejectOversized(req: ServerRequest, res: AnyServerResponse, headers: Record<string, string | undefined>, options: ExchangeOptions): void {
+  const error = new ServiceError('RequestEntityTooLargeException', `Request body must not be larger than ${options.maxBodyBytes} bytes.`, 413);
+  req.on('error', () => undefined);
+  if (res instanceof Http2ServerResponse) {
+    res.on('finish', () => res.stream.close(http2Constants.NGHTTP2_NO_ERROR));
+    writeResponse(res, protocolError(headers, error), false);
+  } else {
+    writeResponse(res, protocolError(headers, error), true);
+  }
+}
+
+/** An error from the edge itself, in the body format the request declared (JSON 1.1 when it declared none we know). */
+function protocolError(headers: Record<string, string | undefined>, error: ServiceError): EdgeResponse {
+  const mediaType = mediaTypeOf(headers['content-type']);
+  const codec = codecForMediaType(mediaType);
+  return errorResponse(codec ?? json11Codec, codec ? mediaType : JSON_1_1_CONTENT_TYPE, error, responseIdHeaders(randomUUID()));
+}
+
+function writeResponse(res: AnyServerResponse, response: EdgeResponse, closeConnection: boolean): void {
+  if (res.destroyed || res.headersSent) return;
+  const headers: Record<string, string> = { ...response.headers };
+  const { body } = response;
+  if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
+  if (closeConnection && !(res instanceof Http2ServerResponse)) headers.connection = 'close';
+  res.writeHead(response.statusCode, headers);
+  if (Buffer.isBuffer(body)) {
+    res.end(body);
+    return;
+  }
+  body.on('error', () => res.destroy());
+  res.on('close', () => body.destroy());
+  body.pipe(res as NodeJS.WritableStream);
+}

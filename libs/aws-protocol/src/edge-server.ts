@@ -1,0 +1,155 @@
+import { createServer as createHttpServer } from 'node:http';
+import { createSecureServer, createServer as createHttp2Server, type Http2Server, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { continueOrReject, serveExchange, type AnyServerResponse, type ExchangeOptions, type ServerRequest } from './edge-exchange';
+import type { EdgeHandler } from './edge-types';
+import { routeByPreface } from './protocol-sniffer';
+
+export interface EdgeServerOptions {
+  host: string;
+  port: number;
+  handler: EdgeHandler;
+  /** Larger request bodies are answered 413 without being read. */
+  maxBodyBytes: number;
+  /** Told about handler failures and server errors; client misbehaviour is not reported. */
+  onError?: (err: Error) => void;
+  /** A second listener speaking TLS, with ALPN choosing h2 or http/1.1. */
+  tls?: { port: number; key: string | Buffer; cert: string | Buffer };
+  /**
+   * How long a connection may sit idle (no bytes, or no request on a kept-alive HTTP/1.1
+   * connection) before the server closes it; default 65000, longer than the 60 s that load
+   * balancers and SDK connection pools assume.
+   */
+  idleTimeoutMs?: number;
+  /** How long close() lets in-flight requests finish before cutting connections; default 5000. */
+  shutdownGraceMs?: number;
+}
+
+export interface EdgeServer {
+  port: number;
+  tlsPort?: number;
+  /** Stops listening, lets in-flight requests finish within the grace period, then closes every connection. */
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_POLL_MS = 25;
+
+/**
+ * One TCP port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), told apart by the
+ * connection preface, plus an optional TLS port. Hostile input stays contained: malformed
+ * HTTP/1.1 gets Node's 400 and a closed socket, an HTTP/2 protocol error gets GOAWAY and that
+ * session is closed once idle, socket errors are dropped, oversized bodies are refused unread.
+ */
+export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeServer> {
+  const idleTimeoutMs = options.idleTimeoutMs ?? 65_000;
+  let closing = false;
+  const exchange: ExchangeOptions = {
+    handler: options.handler,
+    maxBodyBytes: options.maxBodyBytes,
+    onError: options.onError,
+    closing: () => closing,
+  };
+  const onRequest = (req: ServerRequest, res: AnyServerResponse) => void serveExchange(req, res, exchange);
+  const onContinue = (req: ServerRequest, res: AnyServerResponse) => continueOrReject(req, res, exchange);
+  const sockets = new Set<Socket>();
+  const unrouted = new Set<Socket>();
+  const sessions = new Set<ServerHttp2Session>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  };
+
+  const http1 = createHttpServer({ keepAliveTimeout: idleTimeoutMs }, onRequest);
+  http1.on('checkContinue', onContinue);
+  // Sockets reach this server by emit('connection') and it never listens itself; 'listening' is
+  // what starts its checks of the headers and request timeouts.
+  http1.emit('listening');
+
+  const http2 = createHttp2Server({}, onRequest);
+  containHttp2(http2, sessions, onContinue, idleTimeoutMs);
+
+  const tcp = createNetServer((socket) => {
+    track(socket);
+    unrouted.add(socket);
+    routeByPrefaceOf(socket);
+  });
+  const routeByPrefaceOf = (socket: Socket) =>
+    routeByPreface(socket, idleTimeoutMs, (isHttp2) => {
+      unrouted.delete(socket);
+      if (isHttp2) {
+        http2.emit('connection', socket);
+      } else {
+        http1.emit('connection', socket);
+        // The HTTP/1.1 parser reads the socket itself, but only once it is flowing again.
+        socket.resume();
+      }
+    });
+
+  const listeners: Server[] = [tcp];
+  const port = await listen(tcp, options.port, options.host, options.onError);
+  let tlsPort: number | undefined;
+  if (options.tls) {
+    const secure = createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, onRequest);
+    containHttp2(secure, sessions, onContinue, idleTimeoutMs);
+    secure.on('connection', track);
+    listeners.push(secure);
+    tlsPort = await listen(secure, options.tls.port, options.host, options.onError);
+  }
+
+  return {
+    port,
+    tlsPort,
+    async close() {
+      closing = true;
+      const stopped = Promise.all(listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
+      for (const socket of unrouted) socket.destroy();
+      for (const session of sessions) session.close();
+      const deadline = Date.now() + (options.shutdownGraceMs ?? 5000);
+      while (sockets.size > 0 && Date.now() < deadline) {
+        http1.closeIdleConnections();
+        await delay(SHUTDOWN_POLL_MS);
+      }
+      for (const socket of sockets) socket.destroy();
+      http1.close();
+      await stopped;
+    },
+  };
+}
+
+/**
+ * Session and stream errors are the client's problem: they end that session or stream, never the
+ * process. Node answers a protocol error with GOAWAY but then only stops reading, leaving the
+ * socket open; the idle timeout is what closes such a session (gracefully, then by force).
+ */
+function containHttp2(
+  server: Http2Server | Http2SecureServer,
+  sessions: Set<ServerHttp2Session>,
+  onContinue: (req: ServerRequest, res: AnyServerResponse) => void,
+  idleTimeoutMs: number,
+): void {
+  server.on('checkContinue', onContinue);
+  server.on('sessionError', () => undefined);
+  server.on('session', (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+    session.on('error', () => undefined);
+    session.setTimeout(idleTimeoutMs, () => {
+      session.close();
+      setTimeout(() => session.destroy(), idleTimeoutMs).unref();
+    });
+  });
+  server.on('stream', (stream) => stream.on('error', () => undefined));
+}
+
+function listen(server: Server, port: number, host: string, onError?: (err: Error) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      server.on('error', (error) => onError?.(error));
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

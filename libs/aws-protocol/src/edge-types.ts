@@ -1,0 +1,26 @@
+import type { Readable } from 'node:stream';
+
+/** One HTTP request as the edge hands it to a handler, whichever HTTP version carried it. */
+export interface EdgeRequest {
+  method: string;
+  /** The request target as sent: the path and any query string, still percent-encoded. */
+  path: string;
+  /**
+   * Lower-case names. Of HTTP/2's pseudo-headers only `:authority` is kept (SDKs sign it), and
+   * it is also given as `host` when the client sent no host header.
+   */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+  remoteAddress?: string;
+  /** `1.1` or `2.0`. */
+  httpVersion?: string;
+}
+
+/** A Buffer body gets a content-length; a Readable is streamed (chunked on HTTP/1.1). */
+export interface EdgeResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Buffer | Readable;
+}
+
+export type EdgeHandler = (request: EdgeRequest) => Promise<EdgeResponse>;

@@ -1,0 +1,15 @@
+export { formatArn, parseArn, type ArnParts } from './arn';
+export type { CallerIdentity } from './caller-identity';
+export { cbor11Codec } from './cbor-1-1.codec';
+export { CBOR_1_1_CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE, JSON_1_1_CONTENT_TYPE } from './content-type';
+export { startEdgeServer, type EdgeServer, type EdgeServerOptions } from './edge-server';
+export type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge-types';
+export { encodeEventStreamMessage } from './event-stream';
+export { EventStreamOutput } from './event-stream-output';
+export { shapeInput } from './input-shaper';
+export { validateInput } from './input-validator';
+export { json11Codec } from './json-1-1.codec';
+export { createJsonProtocolHandler, type JsonProtocolOptions, type OperationHandler, type RequestContext } from './json-protocol.handler';
+export { ServiceError } from './service-error';
+export type { OperationModel, ServiceMetadata, ServiceModel, Shape, ShapeRef } from './service-model';
+export type { WireCodec, WireProtocol } from './wire-codec';
