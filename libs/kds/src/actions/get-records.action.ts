@@ -1,0 +1,78 @@
+import { KinesisError } from '../kinesis-error';
+import type { GetRecordsInput, GetRecordsOutput, KinesisRecord } from '../model/kinesis-shapes';
+import type { KdsContext } from '../ports/kds-context';
+import type { StoredRecord } from '../ports/shard-data-plane';
+import { encodeSequenceNumber } from '../sequence-number';
+import { decodeShardIterator, encodeShardIterator } from '../shard-iterator';
+import { childShards, closedShardEnd, isShardExpired, shardAddress, shardNotFound } from '../stream-shards';
+
+export const DEFAULT_GET_RECORDS_LIMIT = 10_000;
+/** A GetRecords response carries at most 10 MiB of data. */
+export const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Reads from the iterator's position. At the end of a closed shard (the read reaches the offset
+ * after its last record) the response lists the shard's children and has no NextShardIterator,
+ * which is how readers learn to move on; nothing appended past that end is ever returned.
+ * MillisBehindLatest is 0 when the read reached the newest record, else the age of the last
+ * record returned. The StreamARN member only routes the request on AWS and is not checked.
+ */
+export async function getRecords(ctx: KdsContext, input: GetRecordsInput): Promise<GetRecordsOutput> {
+  const nowMs = ctx.now();
+  const iterator = decodeShardIterator(ctx.settings, input.ShardIterator, nowMs);
+  const { account, region } = ctx.caller;
+  const meta = await ctx.streams.get({ account, region, name: iterator.streamName });
+  const shard = meta?.streamId === iterator.streamId ? meta.shards.find((s) => s.shardId === iterator.shardId) : undefined;
+  if (!meta || !shard || isShardExpired(meta, shard, nowMs)) {
+    throw shardNotFound({ name: iterator.streamName, account }, iterator.shardId);
+  }
+
+  const shardKey = `${meta.streamId}/${shard.shardId}`;
+  const limiter = ctx.settings.enforceThroughputLimits ? ctx.throughput : undefined;
+  if (limiter && !limiter.tryRead(shardKey, nowMs)) {
+    throw new KinesisError(
+      'ProvisionedThroughputExceededException',
+      `Rate exceeded for shard ${shard.shardId} in stream ${meta.name} under account ${meta.account}.`,
+    );
+  }
+
+  const end = closedShardEnd(shard);
+  const limit = input.Limit ?? DEFAULT_GET_RECORDS_LIMIT;
+  const maxRecords = end === undefined ? limit : Math.min(limit, Math.max(0, end - iterator.offset));
+  const result =
+    maxRecords > 0
+      ? await ctx.data.read({ ...shardAddress(meta, shard), fromOffset: iterator.offset, maxRecords, maxBytes: MAX_GET_RECORDS_BYTES })
+      : undefined;
+  // The read starts at the trim horizon if that is later, so the count alone does not stop it at the end.
+  const records = (result?.records ?? []).filter((record) => end === undefined || record.offset < end);
+  limiter?.readDone(shardKey, records.reduce((sum, record) => sum + record.data.length, 0), nowMs);
+
+  const last = records[records.length - 1];
+  const nextOffset = last ? last.offset + 1 : Math.max(iterator.offset, result?.startOffset ?? 0);
+  const encrypted = meta.encryption.type === 'KMS';
+  const output: GetRecordsOutput = { Records: records.map((record) => toKinesisRecord(shard.index, record, encrypted)) };
+  if (end !== undefined && nextOffset >= end) {
+    output.ChildShards = childShards(meta, shard);
+    output.MillisBehindLatest = 0;
+    return output;
+  }
+  const caughtUp = !result || nextOffset >= result.nextOffset;
+  output.MillisBehindLatest = caughtUp || !last ? 0 : Math.max(0, nowMs - last.arrivalMs);
+  output.NextShardIterator = encodeShardIterator(ctx.settings.iteratorSecret, {
+    ...iterator,
+    offset: nextOffset,
+    issuedAtMs: nowMs,
+  });
+  return output;
+}
+
+function toKinesisRecord(shardIndex: number, record: StoredRecord, encrypted: boolean): KinesisRecord {
+  const out: KinesisRecord = {
+    SequenceNumber: encodeSequenceNumber(shardIndex, record.offset),
+    ApproximateArrivalTimestamp: new Date(record.arrivalMs),
+    Data: record.data,
+    PartitionKey: record.partitionKey,
+  };
+  if (encrypted) out.EncryptionType = 'KMS';
+  return out;
+}

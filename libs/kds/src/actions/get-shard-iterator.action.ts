@@ -1,0 +1,25 @@
+import type { GetShardIteratorInput, GetShardIteratorOutput } from '../model/kinesis-shapes';
+import type { KdsContext } from '../ports/kds-context';
+import { encodeShardIterator } from '../shard-iterator';
+import { startingOffset } from '../starting-position';
+import { findLiveShard } from '../stream-shards';
+
+export async function getShardIterator(ctx: KdsContext, input: GetShardIteratorInput): Promise<GetShardIteratorOutput> {
+  const meta = await ctx.streams.resolve(ctx.caller, input);
+  const shard = findLiveShard(meta, input.ShardId, ctx.now());
+  const position = {
+    type: input.ShardIteratorType,
+    sequenceNumber: input.StartingSequenceNumber,
+    timestamp: input.Timestamp,
+  };
+  const offset = await startingOffset(ctx, meta, shard, position, 'GetShardIterator');
+  return {
+    ShardIterator: encodeShardIterator(ctx.settings.iteratorSecret, {
+      streamId: meta.streamId,
+      streamName: meta.name,
+      shardId: shard.shardId,
+      offset,
+      issuedAtMs: ctx.now(),
+    }),
+  };
+}

@@ -1,0 +1,17 @@
+export * from './ports/shard-data-plane';
+export * from './ports/stream-meta';
+export * from './ports/stream-repository';
+export * from './ports/kds-context';
+export * from './settings';
+export * from './kinesis-error';
+export * from './shard-id';
+export * from './hash-range';
+export * from './stream-arn';
+export { CoordinationStoreStreamRepository, STREAMS_CHANGED_CHANNEL, streamStoreKey } from './stream-repository';
+export type { StreamRepositoryOptions } from './stream-repository';
+export { controlPlaneActions } from './actions/control-plane.actions';
+export * from './hash-key';
+export * from './sequence-number';
+export { ThroughputLimiter } from './throughput-limiter';
+export { dataPlaneActions } from './actions/data-plane.actions';
+export { kinesisActions, kinesisModel } from './kinesis-api';

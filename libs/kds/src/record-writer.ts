@@ -1,0 +1,140 @@
+import { recordHashKey } from './hash-key';
+import { KinesisError } from './kinesis-error';
+import type { KdsContext } from './ports/kds-context';
+import { type RecordToAppend, ShardSealedError } from './ports/shard-data-plane';
+import type { ShardMeta, StreamMeta } from './ports/stream-meta';
+import type { StreamRef } from './ports/stream-repository';
+import { encodeSequenceNumber } from './sequence-number';
+import { shardRouter } from './shard-router';
+import { shardAddress } from './stream-shards';
+
+export interface RecordToWrite {
+  Data: Buffer;
+  PartitionKey: string;
+  ExplicitHashKey?: string;
+}
+
+/** What became of one record: written, refused by the shard's throughput limit, or failed. */
+export type WriteOutcome =
+  | { written: true; shardId: string; sequenceNumber: string }
+  | { written: false; throttled: true; message: string }
+  | { written: false; throttled: false; error: unknown };
+
+/** PutRecords answers at most 10 MiB per request, partition keys included. */
+export const MAX_PUT_RECORDS_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The stream a put names, if it takes writes: ACTIVE or UPDATING. Kinesis answers a put to a
+ * stream still CREATING, or already DELETING, as if the stream did not exist.
+ */
+export async function writableStream(ctx: KdsContext, ref: StreamRef): Promise<StreamMeta> {
+  const meta = await ctx.streams.resolve(ctx.caller, ref);
+  if (meta.status !== 'ACTIVE' && meta.status !== 'UPDATING') {
+    throw new KinesisError('ResourceNotFoundException', `Stream ${meta.name} under account ${meta.account} not found.`);
+  }
+  return meta;
+}
+
+/**
+ * Refuses data blobs above the stream's maximum record size with the ValidationException Kinesis
+ * gives (its server is Java, so the offending value prints as a HeapByteBuffer). `path` names a
+ * record the way the message does: `data`, or `records.3.member.data` (1-based).
+ */
+export function checkRecordSizes(meta: StreamMeta, records: RecordToWrite[], path: (i: number) => string): void {
+  const max = meta.maxRecordSizeKiB * 1024;
+  const errors = records.flatMap((record, i) => {
+    const n = record.Data.length;
+    return n <= max
+      ? []
+      : [`Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${path(i)}' failed to satisfy constraint: Member must have length less than or equal to ${max}`];
+  });
+  if (errors.length > 0) {
+    const count = `${errors.length} validation error${errors.length === 1 ? '' : 's'} detected: `;
+    throw new KinesisError('ValidationException', count + errors.join('; '));
+  }
+}
+
+/** Bytes a record costs against request and throughput limits: data plus partition key. */
+export function recordBytes(record: RecordToWrite): number {
+  return record.Data.length + Buffer.byteLength(record.PartitionKey, 'utf8');
+}
+
+/**
+ * Routes each record to the open shard holding its hash key, admits it against the shard's
+ * throughput, and appends the admitted records with one call per shard, all shards in parallel.
+ * Outcomes come back in input order. A shard sealed by a reshard racing the put makes the stream
+ * be read again and its records routed again, once.
+ */
+export async function writeRecords(
+  ctx: KdsContext,
+  ref: StreamRef,
+  meta: StreamMeta,
+  records: RecordToWrite[],
+): Promise<WriteOutcome[]> {
+  const hashKeys = records.map(recordHashKey);
+  const outcomes: WriteOutcome[] = new Array(records.length);
+  let pending = admit(ctx, meta, records, hashKeys, outcomes);
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    const router = shardRouter(meta);
+    const groups = new Map<string, { shard: ShardMeta; indexes: number[] }>();
+    for (const i of pending) {
+      const shard = router.route(hashKeys[i]);
+      const group = groups.get(shard.shardId);
+      if (group) group.indexes.push(i);
+      else groups.set(shard.shardId, { shard, indexes: [i] });
+    }
+    const sealed: number[] = [];
+    await Promise.all(
+      [...groups.values()].map(async ({ shard, indexes }) => {
+        try {
+          const { firstOffset } = await ctx.data.append({
+            ...shardAddress(meta, shard),
+            records: indexes.map((i) => toAppend(records[i])),
+          });
+          indexes.forEach((i, n) => {
+            const sequenceNumber = encodeSequenceNumber(shard.index, firstOffset + n);
+            outcomes[i] = { written: true, shardId: shard.shardId, sequenceNumber };
+          });
+        } catch (error) {
+          if (error instanceof ShardSealedError && attempt === 0) sealed.push(...indexes);
+          else for (const i of indexes) outcomes[i] = { written: false, throttled: false, error };
+        }
+      }),
+    );
+    pending = sealed.sort((a, b) => a - b);
+    if (pending.length > 0) meta = await writableStream(ctx, ref);
+  }
+  return outcomes;
+}
+
+/** The indexes of the records the shards' throughput admits; the others get their outcome now. */
+function admit(
+  ctx: KdsContext,
+  meta: StreamMeta,
+  records: RecordToWrite[],
+  hashKeys: bigint[],
+  outcomes: WriteOutcome[],
+): number[] {
+  const limiter = ctx.settings.enforceThroughputLimits ? ctx.throughput : undefined;
+  if (!limiter) return records.map((_, i) => i);
+  const router = shardRouter(meta);
+  const nowMs = ctx.now();
+  return records.flatMap((record, i) => {
+    const shard = router.route(hashKeys[i]);
+    if (limiter.tryWrite(`${meta.streamId}/${shard.shardId}`, recordBytes(record), nowMs)) return [i];
+    outcomes[i] = {
+      written: false,
+      throttled: true,
+      message: `Rate exceeded for shard ${shard.shardId} in stream ${meta.name} under account ${meta.account}.`,
+    };
+    return [];
+  });
+}
+
+function toAppend(record: RecordToWrite): RecordToAppend {
+  return {
+    partitionKey: record.PartitionKey,
+    data: record.Data,
+    ...(record.ExplicitHashKey !== undefined && { explicitHashKey: record.ExplicitHashKey }),
+  };
+}

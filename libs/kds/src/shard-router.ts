@@ -1,0 +1,56 @@
+import type { ShardMeta, StreamMeta } from './ports/stream-meta';
+
+/** Finds the open shard whose hash key range holds a hash key. */
+export interface ShardRouter {
+  route(hashKey: bigint): ShardMeta;
+}
+
+interface Entry {
+  start: bigint;
+  shard: ShardMeta;
+}
+
+/**
+ * Routers are cached by stream incarnation and `nextShardIndex`: every reshard creates at least one
+ * shard, so the pair names one layout of open shards, whichever copy of the document it came from.
+ */
+const cache = new Map<string, ShardRouter>();
+const CACHE_SIZE = 1024;
+
+export function shardRouter(meta: StreamMeta): ShardRouter {
+  const key = `${meta.streamId}/${meta.nextShardIndex}`;
+  let router = cache.get(key);
+  if (router) {
+    // Re-insert so that the Map's insertion order tracks recent use.
+    cache.delete(key);
+  } else {
+    router = buildRouter(meta);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(key, router);
+  return router;
+}
+
+function buildRouter(meta: StreamMeta): ShardRouter {
+  const entries: Entry[] = meta.shards
+    .filter((shard) => shard.closedMs === undefined)
+    .map((shard) => ({ start: BigInt(shard.hashKeyStart), shard }))
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  return {
+    route(hashKey) {
+      // The open shards tile the key space, so the last one starting at or below the key holds it.
+      let lo = 0;
+      let hi = entries.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (entries[mid].start <= hashKey) lo = mid;
+        else hi = mid - 1;
+      }
+      const entry = entries[lo];
+      if (!entry || entry.start > hashKey || BigInt(entry.shard.hashKeyEnd) < hashKey) {
+        throw new Error(`No open shard of stream ${meta.name} holds hash key ${hashKey}`);
+      }
+      return entry.shard;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { signToken, TokenKind, verifyToken } from './signed-token';
+
+describe('signed tokens', () => {
+  const secret = Buffer.from('secret-one');
+  const payload = Buffer.from('payload bytes');
+
+  it('give back the payload they were signed with', () => {
+    const token = signToken(secret, TokenKind.ShardIterator, payload);
+    expect(verifyToken(secret, TokenKind.ShardIterator, token)).toEqual(payload);
+  });
+
+  it('refuse another secret, another kind, any changed byte, and garbage', () => {
+    const token = signToken(secret, TokenKind.ShardIterator, payload);
+    expect(verifyToken(Buffer.from('secret-two'), TokenKind.ShardIterator, token)).toBeUndefined();
+    expect(verifyToken(secret, TokenKind.ListShardsNextToken, token)).toBeUndefined();
+    const bytes = Buffer.from(token, 'base64');
+    for (let i = 0; i < bytes.length; i++) {
+      const tampered = Buffer.from(bytes);
+      tampered[i] ^= 0x01;
+      expect(verifyToken(secret, TokenKind.ShardIterator, tampered.toString('base64'))).toBeUndefined();
+    }
+    for (const garbage of ['', 'AAAA', 'not base64 at all!', token.slice(0, -8)]) {
+      expect(verifyToken(secret, TokenKind.ShardIterator, garbage)).toBeUndefined();
+    }
+  });
+});
