@@ -1,0 +1,88 @@
+import { Controller, Inject } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { status } from '@grpc/grpc-js';
+import { ShardSealedError, type ShardAddress } from '@spate/kds';
+import {
+  ShardBrokerServiceControllerMethods,
+  type AppendRequest,
+  type AppendResponse,
+  type BoundsRequest,
+  type BoundsResponse,
+  type DropStreamRequest,
+  type DropStreamResponse,
+  type OffsetAtTimestampRequest,
+  type OffsetAtTimestampResponse,
+  type ReadRequest,
+  type ReadResponse,
+  type SealRequest,
+  type SealResponse,
+  type ShardBrokerServiceController,
+  type ShardRef,
+  type TrimRequest,
+  type TrimResponse,
+} from '@spate/proto';
+import { ShardManager } from './shard-manager';
+
+/** The broker's gRPC face: the shard manager's operations, with its errors as gRPC statuses. */
+@Controller()
+@ShardBrokerServiceControllerMethods()
+export class ShardBrokerController implements ShardBrokerServiceController {
+  constructor(@Inject(ShardManager) private readonly shards: ShardManager) {}
+
+  async append(request: AppendRequest): Promise<AppendResponse> {
+    return guard(() =>
+      this.shards.append({
+        ...addressOf(request.shard),
+        records: request.records.map((r) => ({
+          partitionKey: r.partitionKey,
+          explicitHashKey: r.explicitHashKey,
+          data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+        })),
+      }),
+    );
+  }
+
+  async read(request: ReadRequest): Promise<ReadResponse> {
+    const { records, ...bounds } = await guard(() =>
+      this.shards.read({ ...addressOf(request.shard), fromOffset: request.fromOffset, maxRecords: request.maxRecords, maxBytes: request.maxBytes }),
+    );
+    return { bounds, records };
+  }
+
+  async bounds(request: BoundsRequest): Promise<BoundsResponse> {
+    return { bounds: await guard(() => this.shards.bounds(addressOf(request.shard))) };
+  }
+
+  async offsetAtTimestamp(request: OffsetAtTimestampRequest): Promise<OffsetAtTimestampResponse> {
+    return { offset: await guard(() => this.shards.offsetAtTimestamp(addressOf(request.shard), request.timestampMs)) };
+  }
+
+  async seal(request: SealRequest): Promise<SealResponse> {
+    return { bounds: await guard(() => this.shards.seal(addressOf(request.shard))) };
+  }
+
+  async trim(request: TrimRequest): Promise<TrimResponse> {
+    await guard(() => this.shards.trim(addressOf(request.shard), request.cutoffMs));
+    return {};
+  }
+
+  async dropStream(request: DropStreamRequest): Promise<DropStreamResponse> {
+    await guard(() => this.shards.dropStream(request.streamId));
+    return {};
+  }
+}
+
+function addressOf(shard: ShardRef | undefined): ShardAddress {
+  if (!shard?.streamId || !shard.shardId) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'shard is required' });
+  return { streamId: shard.streamId, shardId: shard.shardId };
+}
+
+async function guard<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof RpcException) throw error;
+    if (error instanceof ShardSealedError) throw new RpcException({ code: status.FAILED_PRECONDITION, message: error.message });
+    throw new RpcException({ code: status.INTERNAL, message: (error as Error).message });
+  }
+}

@@ -1,0 +1,127 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { LogSealedError, ShardLog, type FsyncPolicy } from '@spate/log-store';
+import {
+  ShardSealedError,
+  type AppendRecordsRequest,
+  type AppendRecordsResult,
+  type ReadRecordsRequest,
+  type ReadRecordsResult,
+  type ShardAddress,
+  type ShardBounds,
+  type ShardDataPlane,
+} from '@spate/kds';
+
+export interface ShardManagerOptions {
+  /** Shard logs live in `<dataDir>/shards/<streamId>/<shardId>/`. */
+  dataDir: string;
+  fsync: FsyncPolicy;
+  segmentMaxBytes?: number;
+}
+
+const SAFE_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * The shard logs this process holds, opened on first use. It is the data plane itself in the
+ * all-in-one server and the storage behind the broker's gRPC service in the split deployment.
+ */
+export class ShardManager implements ShardDataPlane {
+  private readonly logs = new Map<string, Promise<ShardLog>>();
+
+  constructor(private readonly options: ShardManagerOptions) {}
+
+  async append(request: AppendRecordsRequest): Promise<AppendRecordsResult> {
+    const log = await this.log(request);
+    try {
+      return await log.append(request.records);
+    } catch (error) {
+      if (error instanceof LogSealedError) throw new ShardSealedError(request);
+      throw error;
+    }
+  }
+
+  async read(request: ReadRecordsRequest): Promise<ReadRecordsResult> {
+    const log = await this.log(request);
+    const bounds = boundsOf(log);
+    const available = Math.max(0, bounds.nextOffset - Math.max(request.fromOffset, bounds.startOffset));
+    if (available === 0) return { records: [], ...bounds };
+    const records = log.read(request.fromOffset, Math.min(request.maxRecords, available), request.maxBytes);
+    return { records, ...bounds };
+  }
+
+  async bounds(address: ShardAddress): Promise<ShardBounds> {
+    return boundsOf(await this.log(address));
+  }
+
+  async offsetAtTimestamp(address: ShardAddress, timestampMs: number): Promise<number> {
+    return (await this.log(address)).offsetAtTimestamp(timestampMs);
+  }
+
+  /** The final bounds include appends still being synced: they are acknowledged moments later. */
+  async seal(address: ShardAddress): Promise<ShardBounds> {
+    const log = await this.log(address);
+    if (!log.sealed) await log.seal();
+    return { startOffset: log.startOffset, nextOffset: log.nextOffset, lastArrivalMs: log.lastArrivalMs };
+  }
+
+  async trim(address: ShardAddress, cutoffMs: number): Promise<void> {
+    await (await this.log(address)).trim(cutoffMs);
+  }
+
+  async dropStream(streamId: string): Promise<void> {
+    assertSafe(streamId);
+    const prefix = `${streamId}/`;
+    for (const [key, opening] of [...this.logs]) {
+      if (!key.startsWith(prefix)) continue;
+      this.logs.delete(key);
+      await (await opening).close();
+    }
+    await fs.rm(path.join(this.options.dataDir, 'shards', streamId), { recursive: true, force: true });
+  }
+
+  /** Stream incarnations that have logs on this broker's disk. */
+  async storedStreamIds(): Promise<string[]> {
+    try {
+      return await fs.readdir(path.join(this.options.dataDir, 'shards'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const openings = [...this.logs.values()];
+    this.logs.clear();
+    await Promise.all(openings.map(async (opening) => (await opening).close()));
+  }
+
+  private log(address: ShardAddress): Promise<ShardLog> {
+    const key = `${address.streamId}/${address.shardId}`;
+    let opening = this.logs.get(key);
+    if (!opening) {
+      assertSafe(address.streamId);
+      assertSafe(address.shardId);
+      opening = ShardLog.open({
+        dir: path.join(this.options.dataDir, 'shards', address.streamId, address.shardId),
+        fsync: this.options.fsync,
+        segmentMaxBytes: this.options.segmentMaxBytes,
+      });
+      opening.catch(() => this.logs.delete(key));
+      this.logs.set(key, opening);
+    }
+    return opening;
+  }
+}
+
+/**
+ * What readers may see: records up to the durable offset only, so no reader is ever shown a record
+ * that a crash could take back before its put was acknowledged.
+ */
+function boundsOf(log: ShardLog): ShardBounds {
+  return { startOffset: log.startOffset, nextOffset: log.durableOffset, lastArrivalMs: log.lastArrivalMs };
+}
+
+/** Ids become directory names: never let one climb out of the data directory. */
+function assertSafe(id: string): void {
+  if (!SAFE_ID.test(id)) throw new Error(`Unsafe shard log id ${JSON.stringify(id)}`);
+}

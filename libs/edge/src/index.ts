@@ -1,0 +1,4 @@
+export * from './edge.config';
+export * from './edge.module';
+export * from './gateway.module';
+export * from './spate.module';

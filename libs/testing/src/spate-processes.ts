@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const MAIN = {
+  spate: 'dist/apps/spate/apps/spate/src/main.js',
+  gateway: 'dist/apps/gateway/apps/gateway/src/main.js',
+  'shard-broker': 'dist/apps/shard-broker/apps/shard-broker/src/main.js',
+} as const;
+export type SpateApp = keyof typeof MAIN;
+
+/** One running Spate app, started from its build in dist/ as a user would run it. */
+export class SpateProcess {
+  private child?: ChildProcess;
+  private output = '';
+  private exited?: Promise<void>;
+
+  constructor(
+    readonly app: SpateApp,
+    readonly env: Record<string, string>,
+  ) {}
+
+  /** Starts the app and waits until `ready` matches its output; returns the match. */
+  async start(ready: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+    const main = path.join(ROOT, MAIN[this.app]);
+    if (!existsSync(main)) throw new Error(`${main} is missing: build the app first (npx nx run ${this.app}:build)`);
+    const child = spawn(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => fail(new Error(`${this.app} did not become ready in ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        this.output += chunk.toString();
+        const match = this.output.match(ready);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match);
+        }
+      };
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code, signal) => fail(new Error(`${this.app} exited (${code ?? signal}) before it was ready:\n${this.output}`)));
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  /** Sends a signal and waits for the process to end (SIGKILL: no chance to flush anything). */
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+    await this.exited;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDataDir(prefix = 'spate-'): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const LISTENING = /AWS endpoint listening on http:\/\/[^:]+:(\d+)/;
+
+export interface RunningSpate {
+  endpoint: string;
+  processes: SpateProcess[];
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** The all-in-one server on a free port, with its data in `dataDir`. */
+export async function startAllInOne(dataDir: string, env: Record<string, string> = {}): Promise<RunningSpate & { server: SpateProcess }> {
+  const server = new SpateProcess('spate', { SPATE_PORT: '0', SPATE_DATA_DIR: dataDir, ...env });
+  const [, port] = await server.start(LISTENING);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    server,
+    processes: [server],
+    stop: (signal) => server.kill(signal),
+  };
+}
+
+/** The split deployment: a shard broker and a gateway talking gRPC, coordinated through Redis. */
+export async function startSplit(
+  options: { redisUrl: string; dataDir: string; keyPrefix?: string },
+  env: Record<string, string> = {},
+): Promise<RunningSpate & { gateway: SpateProcess; broker: SpateProcess }> {
+  const brokerPort = await freePort();
+  const shared = { SPATE_COORDINATION: 'redis', SPATE_REDIS_URL: options.redisUrl, SPATE_REDIS_KEY_PREFIX: options.keyPrefix ?? `spate-${brokerPort}:`, ...env };
+  const broker = new SpateProcess('shard-broker', { ...shared, SPATE_DATA_DIR: options.dataDir, SPATE_BROKER_PORT: String(brokerPort) });
+  await broker.start(/Nest microservice successfully started/);
+  const gateway = new SpateProcess('gateway', { ...shared, SPATE_PORT: '0', SPATE_BROKER_URL: `127.0.0.1:${brokerPort}` });
+  let port: string;
+  try {
+    [, port] = await gateway.start(LISTENING);
+  } catch (error) {
+    await broker.kill();
+    throw error;
+  }
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    gateway,
+    broker,
+    processes: [gateway, broker],
+    stop: async (signal) => {
+      await gateway.kill(signal);
+      await broker.kill(signal);
+    },
+  };
+}
