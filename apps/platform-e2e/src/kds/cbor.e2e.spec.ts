@@ -1,0 +1,80 @@
+import { addExtension, Decoder, Encoder } from 'cbor-x';
+import * as http2 from 'node:http2';
+import { startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
+
+/**
+ * CBOR 1.1 is what the Java SDKs (and so the KCL and KPL) send by default: blobs as byte strings,
+ * timestamps as tag 1 holding integer epoch milliseconds.
+ */
+/** AWS's tag 1 holds milliseconds, not the seconds of RFC 8949: read it the AWS way, independently of Spate's codec. */
+class AwsMillisTimestamp {}
+addExtension({ Class: AwsMillisTimestamp, tag: 1, encode: () => 0, decode: (ms: number | bigint) => new Date(Number(ms)) });
+
+describe('CBOR 1.1', () => {
+  const data = tempDataDir();
+  let spate: RunningSpate;
+  let session: http2.ClientHttp2Session;
+  const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
+  const decoder = new Decoder({ useRecords: false, int64AsNumber: true } as ConstructorParameters<typeof Decoder>[0]);
+
+  const call = (operation: string, body: unknown): Promise<{ status: number; raw: Buffer; value: any }> =>
+    new Promise((resolve, reject) => {
+      const req = session.request({ ':method': 'POST', ':path': '/', 'content-type': 'application/x-amz-cbor-1.1', 'x-amz-target': `Kinesis_20131202.${operation}` });
+      const chunks: Buffer[] = [];
+      let status = 0;
+      req.on('response', (h) => (status = Number(h[':status'])));
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        try {
+          resolve({ status, raw, value: raw.length ? decoder.decode(raw) : undefined });
+        } catch (error) {
+          reject(error);
+        }
+      });
+      req.on('error', reject);
+      req.end(encoder.encode(body));
+    });
+
+  beforeAll(async () => {
+    spate = await startAllInOne(data.dir);
+    session = http2.connect(spate.endpoint);
+  });
+
+  afterAll(async () => {
+    session?.close();
+    await spate?.stop();
+    data.remove();
+  });
+
+  it('takes blobs as byte strings and answers timestamps as tag 1 epoch milliseconds', async () => {
+    expect((await call('CreateStream', { StreamName: 'cbor', ShardCount: 1 })).status).toBe(200);
+    const payload = Buffer.from([0, 1, 2, 250, 255]);
+    const before = Date.now();
+    const put = await call('PutRecord', { StreamName: 'cbor', PartitionKey: 'k', Data: payload });
+    expect(put.status).toBe(200);
+    expect(put.value.ShardId).toBe('shardId-000000000000');
+
+    const iterator = await call('GetShardIterator', { StreamName: 'cbor', ShardId: 'shardId-000000000000', ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(before - 1000) });
+    expect(iterator.status).toBe(200);
+    const records = await call('GetRecords', { ShardIterator: iterator.value.ShardIterator });
+    expect(records.status).toBe(200);
+    const [record] = records.value.Records;
+    expect(Buffer.from(record.Data)).toEqual(payload);
+    expect(record.ApproximateArrivalTimestamp).toBeInstanceOf(Date);
+    expect(record.ApproximateArrivalTimestamp.getTime()).toBeGreaterThanOrEqual(before - 5);
+    // tag 1 (0xc1) followed by an unsigned integer (major type 0), never a float of seconds.
+    const at = records.raw.indexOf(Buffer.from('ApproximateArrivalTimestamp'));
+    const tag = records.raw[at + 'ApproximateArrivalTimestamp'.length];
+    const next = records.raw[at + 'ApproximateArrivalTimestamp'.length + 1];
+    expect(tag).toBe(0xc1);
+    expect(next >> 5).toBe(0);
+  });
+
+  it('answers errors as CBOR maps with __type and message', async () => {
+    const missing = await call('DescribeStreamSummary', { StreamName: 'nope' });
+    expect(missing.status).toBe(400);
+    expect(missing.value).toMatchObject({ __type: 'ResourceNotFoundException' });
+    expect(missing.value.message).toContain('nope');
+  });
+});
