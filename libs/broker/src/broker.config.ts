@@ -9,7 +9,7 @@ export const brokerStorageSchema = {
     default: 'group' as const,
     values: ['always', 'group', 'os'] as const,
   }),
-  segmentMaxBytes: integerSetting({ env: 'SPATE_SEGMENT_BYTES', description: 'Size at which a shard log rolls to a new segment file.', default: 128 * 1024 * 1024, min: 1024 * 1024 }),
+  segmentMaxBytes: integerSetting({ env: 'SPATE_SEGMENT_BYTES', description: 'Size at which a shard log rolls to a new segment file.', default: 128 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 31 - 1 }),
   retentionCheckIntervalMs: integerSetting({ env: 'SPATE_RETENTION_CHECK_MS', description: 'How often expired segments are deleted.', default: 60_000, min: 100 }),
 };
 

@@ -16,8 +16,8 @@ export function renderConfigTable(): string {
   const rows: string[] = [];
   for (const { apps, schema } of allSchemas) {
     for (const setting of Object.values(schema)) {
-      const shown = setting.defaultText ?? (typeof setting.default === 'object' ? JSON.stringify(setting.default) : String(setting.default));
-      rows.push(`| \`${setting.env}\` | ${shown === '' ? '(empty)' : `\`${shown}\``} | ${setting.description} (${apps}) |`);
+      const shown = setting.defaultText ?? `\`${typeof setting.default === 'object' ? JSON.stringify(setting.default) : String(setting.default)}\``;
+      rows.push(`| \`${setting.env}\` | ${shown} | ${setting.description} (${apps}) |`);
     }
   }
   return rows.join('\n');
