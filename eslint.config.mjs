@@ -21,6 +21,7 @@ export default [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing'] },
           ],
         },
       ],
@@ -28,7 +29,10 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/e2e/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': ['error', { allow: ['@spate/testing'], depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }] }] },
+    files: ['**/*.spec.ts', '**/e2e/**/*.ts', 'apps/platform-e2e/**/*.ts', '**/testing/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { allow: ['@spate/testing'], depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }] }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 ];

@@ -19,7 +19,7 @@ export interface ShardManagerOptions {
   segmentMaxBytes?: number;
 }
 
-const SAFE_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+const SAFE_ID = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,128}$/;
 
 /**
  * The shard logs this process holds, opened on first use. It is the data plane itself in the

@@ -8,7 +8,7 @@ import { startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
  */
 /** AWS's tag 1 holds milliseconds, not the seconds of RFC 8949: read it the AWS way, independently of Spate's codec. */
 class AwsMillisTimestamp {}
-addExtension({ Class: AwsMillisTimestamp, tag: 1, encode: () => 0, decode: (ms: number | bigint) => new Date(Number(ms)) });
+addExtension({ Class: AwsMillisTimestamp, tag: 1, encode: () => Buffer.alloc(0), decode: (ms: number | bigint) => new Date(Number(ms)) });
 
 describe('CBOR 1.1', () => {
   const data = tempDataDir();
