@@ -135,6 +135,14 @@ describe('identifyCaller', () => {
       expect([error.type, error.message]).toEqual(['UnrecognizedClientException', 'The security token included in the request is invalid.']);
     });
 
+    it('does not take inherited object properties for access keys or signed headers', async () => {
+      const forged = await signed({ accessKeyId: 'constructor', secret: String(Object) });
+      expect(failure(forged).type).toBe('UnrecognizedClientException');
+      const request = await signed();
+      request.headers.authorization = request.headers.authorization?.replace('SignedHeaders=', 'SignedHeaders=constructor;');
+      expect(failure(request).type).toBe('InvalidSignatureException');
+    });
+
     it('answers InvalidSignatureException for a wrong secret or a tampered body', async () => {
       expect(failure(await signed({ secret: 'not-the-secret' })).type).toBe('InvalidSignatureException');
       const tampered = await signed();

@@ -28,7 +28,7 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
  * defaults. With them, the signature is verified and failures are AWS's errors, all 400 as the
  * JSON services answer them.
  */
-export function identifyCaller(request: EdgeRequest, policy: CallerPolicy, now = Date.now()): CallerIdentity {
+export function identifyCaller(request: EdgeRequest, policy: CallerPolicy): CallerIdentity {
   const header = request.headers.authorization;
   if (!policy.credentials) {
     const credential = header === undefined ? undefined : parseAuthorizationHeader(header).params.Credential;
@@ -52,8 +52,9 @@ export function identifyCaller(request: EdgeRequest, policy: CallerPolicy, now =
       `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${params.Credential}'`,
     );
   }
-  const secret = policy.credentials[scope.accessKeyId];
-  if (secret === undefined) throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  // Own properties only: "constructor" must not find Object's, whose source text anyone can sign with.
+  const secret = Object.hasOwn(policy.credentials, scope.accessKeyId) ? policy.credentials[scope.accessKeyId] : undefined;
+  if (typeof secret !== 'string') throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   const signedAt = amzDate === undefined ? undefined : parseAmzDate(amzDate);
   if (amzDate === undefined || signedAt === undefined) {
     throw new ServiceError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
@@ -70,7 +71,7 @@ export function identifyCaller(request: EdgeRequest, policy: CallerPolicy, now =
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
   }
-  checkClockSkew(amzDate, signedAt, now);
+  checkClockSkew(amzDate, signedAt, Date.now());
   return identityOf(scope, policy);
 }
 

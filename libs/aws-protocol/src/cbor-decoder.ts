@@ -41,7 +41,7 @@ class CborReader {
       case 2:
         return info === 31 ? this.chunks(2) : this.take(this.length(info));
       case 3:
-        return info === 31 ? this.chunks(3).toString('utf8') : this.take(this.length(info)).toString('utf8');
+        return info === 31 ? this.chunks(3).toString('utf8') : this.text(this.length(info));
       case 4:
         return this.array(info, depth);
       case 5:
@@ -102,11 +102,11 @@ class CborReader {
       case 23:
         return null;
       case 25:
-        return halfToNumber(this.take(2).readUInt16BE(0));
+        return halfToNumber(this.buffer.readUInt16BE(this.advance(2)));
       case 26:
-        return this.take(4).readFloatBE(0);
+        return this.buffer.readFloatBE(this.advance(4));
       case 27:
-        return this.take(8).readDoubleBE(0);
+        return this.buffer.readDoubleBE(this.advance(8));
       case 31:
         return BREAK;
       default:
@@ -136,28 +136,38 @@ class CborReader {
     if (info < 24) return info;
     switch (info) {
       case 24:
-        return this.take(1)[0];
+        return this.buffer[this.advance(1)];
       case 25:
-        return this.take(2).readUInt16BE(0);
+        return this.buffer.readUInt16BE(this.advance(2));
       case 26:
-        return this.take(4).readUInt32BE(0);
+        return this.buffer.readUInt32BE(this.advance(4));
       case 27:
-        return Number(this.take(8).readBigUInt64BE(0));
+        return Number(this.buffer.readBigUInt64BE(this.advance(8)));
       default:
         throw new CborDecodeError('Malformed CBOR argument');
     }
   }
 
   private byte(): number {
-    return this.take(1)[0];
+    return this.buffer[this.advance(1)];
+  }
+
+  private text(length: number): string {
+    const start = this.advance(length);
+    return this.buffer.toString('utf8', start, start + length);
   }
 
   private take(count: number): Buffer {
-    const end = this.offset + count;
-    if (end > this.buffer.length) throw new CborDecodeError('Truncated CBOR');
-    const slice = this.buffer.subarray(this.offset, end);
-    this.offset = end;
-    return slice;
+    const start = this.advance(count);
+    return this.buffer.subarray(start, start + count);
+  }
+
+  /** Moves past `count` bytes and returns where they start. */
+  private advance(count: number): number {
+    const start = this.offset;
+    if (start + count > this.buffer.length) throw new CborDecodeError('Truncated CBOR');
+    this.offset = start + count;
+    return start;
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants as http2Constants, Http2ServerResponse, type Http2ServerRequest } from 'node:http2';
+import { asError } from './as-error';
 import { errorResponse, responseIdHeaders } from './aws-response';
 import { codecForMediaType, JSON_1_1_CONTENT_TYPE, mediaTypeOf } from './content-type';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge-types';
@@ -48,21 +49,18 @@ export async function serveExchange(req: ServerRequest, res: AnyServerResponse, 
   try {
     response = await options.handler(request);
   } catch (error) {
-    options.onError?.(error instanceof Error ? error : new Error(String(error)));
+    options.onError?.(asError(error));
     response = protocolError(headers, new ServiceError('InternalFailure', '', 500));
   }
   writeResponse(res, response, options.closing());
 }
 
 /** For `Expect: 100-continue`: refuse an oversized body before the client sends it. */
-export function continueOrReject(req: ServerRequest, res: AnyServerResponse, options: ExchangeOptions): void {
+export async function continueOrReject(req: ServerRequest, res: AnyServerResponse, options: ExchangeOptions): Promise<void> {
   const headers = requestHeaders(req);
-  if (Number(headers['content-length'] ?? 0) > options.maxBodyBytes) {
-    rejectOversized(req, res, headers, options);
-    return;
-  }
+  if (Number(headers['content-length'] ?? 0) > options.maxBodyBytes) return rejectOversized(req, res, headers, options);
   res.writeContinue();
-  void serveExchange(req, res, options);
+  return serveExchange(req, res, options);
 }
 
 function requestHeaders(req: ServerRequest): Record<string, string | undefined> {
@@ -128,13 +126,22 @@ function protocolError(headers: Record<string, string | undefined>, error: Servi
   return errorResponse(codec ?? json11Codec, codec ? mediaType : JSON_1_1_CONTENT_TYPE, error, responseIdHeaders(randomUUID()));
 }
 
+/** A streamed body is destroyed whenever it cannot be delivered, so its producer stops. */
 function writeResponse(res: AnyServerResponse, response: EdgeResponse, closeConnection: boolean): void {
-  if (res.destroyed || res.headersSent) return;
-  const headers: Record<string, string> = { ...response.headers };
   const { body } = response;
+  if (res.destroyed || res.headersSent) {
+    if (!Buffer.isBuffer(body)) body.destroy();
+    return;
+  }
+  const headers: Record<string, string> = { ...response.headers };
   if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
   if (closeConnection && !(res instanceof Http2ServerResponse)) headers.connection = 'close';
-  res.writeHead(response.statusCode, headers);
+  try {
+    res.writeHead(response.statusCode, headers);
+  } catch (error) {
+    if (!Buffer.isBuffer(body)) body.destroy();
+    throw error;
+  }
   if (Buffer.isBuffer(body)) {
     res.end(body);
     return;

@@ -84,6 +84,7 @@ describe('startEdgeServer', () => {
   let server: EdgeServer;
   const received: EdgeRequest[] = [];
   const errors: Error[] = [];
+  const endless: Readable[] = [];
 
   beforeAll(async () => {
     server = await startEdgeServer({
@@ -95,6 +96,19 @@ describe('startEdgeServer', () => {
         received.push(request);
         if (request.path === '/throw') throw new Error('handler bug');
         if (request.path === '/stream') return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: Readable.from(['a', 'b', 'c']) };
+        if (request.path === '/endless') {
+          const body = new Readable({ read: () => undefined });
+          body.push('first event');
+          endless.push(body);
+          return { statusCode: 200, headers: {}, body };
+        }
+        if (request.path === '/bad-header') return { statusCode: 200, headers: { 'x-bad': 'line\nbreak' }, body: Buffer.alloc(0) };
+        if (request.path === '/broken-stream') {
+          const body = new Readable({ read: () => undefined });
+          body.push('partial');
+          setImmediate(() => body.destroy(new Error('source failed')));
+          return { statusCode: 200, headers: {}, body };
+        }
         return {
           statusCode: 200,
           headers: { 'content-type': 'text/plain', 'x-amzn-RequestId': 'rid' },
@@ -227,6 +241,20 @@ describe('startEdgeServer', () => {
       expect(errors).toEqual([]);
     });
 
+    it('cuts only the exchange whose response cannot be written, reporting a bad header', async () => {
+      const badHeader = await connected(server.port);
+      badHeader.write(post('/bad-header', '{}'));
+      await closed(badHeader);
+      expect(errors.map((e) => (e as NodeJS.ErrnoException).code)).toEqual(['ERR_INVALID_CHAR']);
+      const brokenStream = await connected(server.port);
+      const received: Buffer[] = [];
+      brokenStream.on('data', (chunk: Buffer) => received.push(chunk));
+      brokenStream.write(post('/broken-stream', '{}'));
+      await closed(brokenStream);
+      expect(Buffer.concat(received).toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n7\r\npartial\r\n$/);
+      await expectStillServing();
+    });
+
     it('answers a handler failure with 500 InternalFailure and reports it', async () => {
       const socket = await connected(server.port);
       socket.write(post('/throw', '{}'));
@@ -289,6 +317,20 @@ describe('startEdgeServer', () => {
       expect(all.readUInt32BE(goaway + 10)).toBe(constants.NGHTTP2_PROTOCOL_ERROR);
       await strict.close();
       await expectStillServing();
+    });
+
+    it('stops a streamed response when the client cancels it', async () => {
+      const session = http2Connect(`http://127.0.0.1:${server.port}`);
+      const stream = session.request({ ':method': 'POST', ':path': '/endless' });
+      stream.end();
+      const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+      expect(first.toString()).toBe('first event');
+      const producerClosed = new Promise((resolve) => endless[0].once('close', resolve));
+      stream.close(constants.NGHTTP2_CANCEL);
+      await producerClosed;
+      expect(endless[0].destroyed).toBe(true);
+      session.close();
+      endless.length = 0;
     });
 
     it('forgets a client that resets its stream or drops the connection mid-body', async () => {

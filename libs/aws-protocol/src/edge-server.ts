@@ -2,6 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createSecureServer, createServer as createHttp2Server, type Http2Server, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { asError } from './as-error';
 import { continueOrReject, serveExchange, type AnyServerResponse, type ExchangeOptions, type ServerRequest } from './edge-exchange';
 import type { EdgeHandler } from './edge-types';
 import { routeByPreface } from './protocol-sniffer';
@@ -50,8 +51,13 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     onError: options.onError,
     closing: () => closing,
   };
-  const onRequest = (req: ServerRequest, res: AnyServerResponse) => void serveExchange(req, res, exchange);
-  const onContinue = (req: ServerRequest, res: AnyServerResponse) => continueOrReject(req, res, exchange);
+  // A response the handler got wrong (say, a header value with a newline) costs that exchange only.
+  const contained = (res: AnyServerResponse) => (error: unknown) => {
+    options.onError?.(asError(error));
+    res.destroy();
+  };
+  const onRequest = (req: ServerRequest, res: AnyServerResponse) => void serveExchange(req, res, exchange).catch(contained(res));
+  const onContinue = (req: ServerRequest, res: AnyServerResponse) => void continueOrReject(req, res, exchange).catch(contained(res));
   const sockets = new Set<Socket>();
   const unrouted = new Set<Socket>();
   const sessions = new Set<ServerHttp2Session>();
@@ -73,9 +79,6 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   const tcp = createNetServer((socket) => {
     track(socket);
     unrouted.add(socket);
-    routeByPrefaceOf(socket);
-  });
-  const routeByPrefaceOf = (socket: Socket) =>
     routeByPreface(socket, idleTimeoutMs, (isHttp2) => {
       unrouted.delete(socket);
       if (isHttp2) {
@@ -86,6 +89,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
         socket.resume();
       }
     });
+  });
 
   const listeners: Server[] = [tcp];
   const port = await listen(tcp, options.port, options.host, options.onError);

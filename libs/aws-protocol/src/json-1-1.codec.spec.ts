@@ -24,6 +24,20 @@ describe('json11Codec', () => {
     expect(JSON.parse(encoded({ 'k"\n': 'v\u2028"\\' }))).toEqual({ 'k"\n': 'v\u2028"\\' });
   });
 
+  it('writes non-ASCII text, control characters and lone surrogates as valid JSON', () => {
+    const text = 'é😀\u0001\u007f\ud800 "q"';
+    const body = json11Codec.encode({ [text]: text });
+    expect(JSON.parse(body.toString('utf8'))).toEqual({ [text]: text });
+    expect(body.toString('utf8')).toContain('\\ud800');
+  });
+
+  it('grows its output past the initial buffer without losing bytes', () => {
+    const records = Array.from({ length: 200 }, (_, i) => ({ Data: Buffer.alloc(100, i), PartitionKey: `k${i}` }));
+    const decoded = json11Codec.decode(json11Codec.encode({ Records: records })) as { Records: Array<{ Data: string; PartitionKey: string }> };
+    expect(decoded.Records.map((r) => Buffer.from(r.Data, 'base64'))).toEqual(records.map((r) => r.Data));
+    expect(decoded.Records[199].PartitionKey).toBe('k199');
+  });
+
   it('writes nulls inside lists as null', () => {
     expect(encoded([1, null, undefined, 'x'])).toBe('[1,null,null,"x"]');
   });

@@ -1,3 +1,4 @@
+import { ByteWriter } from './byte-writer';
 import type { WireCodec } from './wire-codec';
 
 /**
@@ -9,45 +10,70 @@ export const json11Codec: WireCodec = {
   protocol: 'json',
   timestampUnitMs: 1000,
   decode: (body) => JSON.parse(body.toString('utf8')),
-  encode: (value) => Buffer.from(stringify(value), 'utf8'),
+  encode: (value) => {
+    const writer = new ByteWriter();
+    writeJson(writer, value);
+    return writer.result();
+  },
 };
 
-/** JSON.stringify cannot be told how to write Buffers and Dates without a replacer walk per value, hence this writer. */
-function stringify(value: unknown): string {
+const QUOTE = 0x22;
+/** Strings of printable ASCII other than `"` and `\` go between quotes as they are, one byte per character. */
+const NEEDS_ESCAPING = /["\\]|[^ -~]/;
+
+/** JSON.stringify can only be taught Buffers and Dates through a replacer called for every value, hence this writer. */
+function writeJson(writer: ByteWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return writeString(writer, value);
     case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
+      return writer.latin1(Number.isFinite(value) ? String(value) : 'null');
     case 'boolean':
-      return value ? 'true' : 'false';
+      return writer.latin1(value ? 'true' : 'false');
     case 'object':
-      if (value === null) return 'null';
-      if (value instanceof Uint8Array) return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`;
-      if (value instanceof Date) return String(value.getTime() / 1000);
-      if (Array.isArray(value)) return stringifyArray(value);
-      return stringifyObject(value as Record<string, unknown>);
+      if (value === null) return writer.latin1('null');
+      if (value instanceof Uint8Array) return writeBase64(writer, value);
+      if (value instanceof Date) return writer.latin1(String(value.getTime() / 1000));
+      if (Array.isArray(value)) return writeArray(writer, value);
+      return writeObject(writer, value as Record<string, unknown>);
     default:
       throw new TypeError(`A ${typeof value} cannot be written as JSON`);
   }
 }
 
-function stringifyArray(items: unknown[]): string {
-  let out = '[';
+function writeArray(writer: ByteWriter, items: unknown[]): void {
+  writer.uint8(0x5b);
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ',';
-    out += stringify(items[i] ?? null);
+    if (i > 0) writer.uint8(0x2c);
+    writeJson(writer, items[i] ?? null);
   }
-  return out + ']';
+  writer.uint8(0x5d);
 }
 
-function stringifyObject(object: Record<string, unknown>): string {
-  let out = '{';
+function writeObject(writer: ByteWriter, object: Record<string, unknown>): void {
+  writer.uint8(0x7b);
+  let first = true;
   for (const key of Object.keys(object)) {
     const member = object[key];
     if (member === undefined || member === null) continue;
-    if (out.length > 1) out += ',';
-    out += JSON.stringify(key) + ':' + stringify(member);
+    if (!first) writer.uint8(0x2c);
+    first = false;
+    writeString(writer, key);
+    writer.uint8(0x3a);
+    writeJson(writer, member);
   }
-  return out + '}';
+  writer.uint8(0x7d);
+}
+
+function writeString(writer: ByteWriter, text: string): void {
+  if (NEEDS_ESCAPING.test(text)) return writer.utf8(JSON.stringify(text));
+  writer.uint8(QUOTE);
+  writer.latin1(text);
+  writer.uint8(QUOTE);
+}
+
+function writeBase64(writer: ByteWriter, bytes: Uint8Array): void {
+  writer.uint8(QUOTE);
+  writer.latin1(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'));
+  writer.uint8(QUOTE);
 }

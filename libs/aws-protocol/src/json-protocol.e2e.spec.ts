@@ -11,9 +11,11 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { startEdgeServer, type EdgeServer } from './edge-server';
+import { decodeCbor } from './cbor-decoder';
 import { encodeEventStreamMessage } from './event-stream';
 import { EventStreamOutput } from './event-stream-output';
 import { createJsonProtocolHandler, type OperationHandler } from './json-protocol.handler';
@@ -94,6 +96,57 @@ describe('the JSON protocol over the edge, driven by the AWS SDK for JavaScript 
     clients.push(created);
     return created;
   }
+
+  /** One raw HTTP/1.1 exchange, for what no SDK would send. */
+  function rawExchange(method: string, headers: Record<string, string>, body: Buffer | string): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: open.port, method, path: '/', headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('answers a hand-built CBOR request in CBOR, with tag 1 millisecond timestamps', async () => {
+    // {"ShardIterator": "it"}
+    const body = Buffer.from('a1 6d5368617264497465726174 6f72 626974'.replace(/ /g, ''), 'hex');
+    const response = await rawExchange('POST', { 'content-type': 'application/x-amz-cbor-1.1', 'x-amz-target': 'Kinesis_20131202.GetRecords' }, body);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/x-amz-cbor-1.1');
+    expect(response.body.includes(Buffer.from('c11b0000018bcfe5687b', 'hex'))).toBe(true);
+    expect(decodeCbor(response.body)).toEqual({
+      Records: [{ SequenceNumber: '7', Data: Buffer.from([0, 255, 1]), PartitionKey: 'pk', ApproximateArrivalTimestamp: new Date(1700000000123) }],
+      MillisBehindLatest: 0,
+    });
+  });
+
+  it('answers hostile and malformed requests as AWS does and keeps serving', async () => {
+    const json = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams' };
+    const answers = await Promise.all([
+      rawExchange('POST', json, '{"Limit": [1,'),
+      rawExchange('POST', { ...json, 'content-type': 'application/x-amz-cbor-1.1' }, Buffer.from([0xff, 0x00])),
+      rawExchange('POST', { ...json, 'content-type': 'text/plain' }, '{}'),
+      rawExchange('POST', { 'content-type': 'text/plain' }, '{}'),
+      rawExchange('POST', { ...json, 'x-amz-target': 'Kinesis_20131202.Nope' }, '{}'),
+      rawExchange('GET', {}, ''),
+      rawExchange('POST', json, Buffer.alloc(1024 * 1024 + 1, 0x20)),
+    ]);
+    expect(answers.map((a) => [a.status, a.body.length > 0 && a.headers['content-type'] !== 'application/x-amz-cbor-1.1' ? a.body.toString() : decodeCbor(a.body)])).toEqual([
+      [400, '{"__type":"SerializationException"}'],
+      [400, { __type: 'SerializationException' }],
+      [404, '<UnknownOperationException/>\n'],
+      [403, '<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n'],
+      [400, '{"__type":"UnknownOperationException"}'],
+      [403, '<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n'],
+      [413, '{"__type":"RequestEntityTooLargeException","message":"Request body must not be larger than 1048576 bytes."}'],
+    ]);
+    for (const answer of answers) expect(answer.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await client(open, false).send(new ListStreamsCommand({}))).StreamNames).toEqual(['123456789012', 'eu-west-2', 'json']);
+    expect((await client(open, true).send(new ListStreamsCommand({}))).StreamNames).toEqual(['123456789012', 'eu-west-2', 'json']);
+  });
 
   describe.each([
     ['HTTP/2 (the SDK default)', false, '2.0'],

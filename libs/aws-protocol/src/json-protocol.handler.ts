@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { asError } from './as-error';
 import { errorResponse, responseIdHeaders, xmlErrorResponse } from './aws-response';
 import { identifyCaller } from './caller-identity';
 import { cbor11Codec } from './cbor-1-1.codec';
@@ -95,7 +96,7 @@ export function createJsonProtocolHandler(options: JsonProtocolOptions): EdgeHan
       return successResponse(codec, mediaType, await implementation(input, context), headers);
     } catch (error) {
       if (error instanceof ServiceError) return errorResponse(codec, mediaType, error, headers);
-      options.onError?.(error instanceof Error ? error : new Error(String(error)), { requestId, operation });
+      options.onError?.(asError(error), { requestId, operation });
       return errorResponse(codec, mediaType, new ServiceError('InternalFailure', '', 500), headers);
     }
   };

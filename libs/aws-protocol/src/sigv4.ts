@@ -38,10 +38,13 @@ function canonicalRequest(request: EdgeRequest, signedHeaders: string): string {
   ].join('\n');
 }
 
-/** Over HTTP/2 the JS SDK signs `:authority` in place of `host`; they carry the same value. */
+/**
+ * Over HTTP/2 the JS SDK signs `:authority` in place of `host`; they carry the same value. The
+ * names come from the client, so only the request's own headers count ("constructor" is not one).
+ */
 function headerValue(request: EdgeRequest, name: string): string {
-  const value = request.headers[name] ?? (name === ':authority' ? request.headers.host : undefined);
-  return value ?? '';
+  const own = (key: string) => (Object.hasOwn(request.headers, key) ? request.headers[key] : undefined);
+  return own(name) ?? (name === ':authority' ? own('host') : undefined) ?? '';
 }
 
 function canonicalPath(path: string): string {
