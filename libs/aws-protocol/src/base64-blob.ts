@@ -10,12 +10,16 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * the last character before the padding.
  */
 export function decodeBase64Blob(text: string): Buffer {
+  // Fast path: canonical base64 is exactly what re-encoding its bytes gives back, so one native
+  // decode and encode check length, alphabet, padding and stray bits at once.
+  const decoded = Buffer.from(text, 'base64');
+  if (decoded.toString('base64') === text) return decoded;
   const fail = (reason: string) => new ServiceError('SerializationException', `'${text}' can not be converted to a Blob: ${reason}`, 400, 'Message');
   if (text.length % 4 !== 0) throw fail(`Base64 encoded length is expected a multiple of 4 bytes but found: ${text.length}`);
   const bad = NOT_BASE64.exec(text);
   if (bad) throw fail(`Invalid Base64 character: '${bad[0][0]}'`);
   if (!hasCanonicalEnding(text)) throw fail('Invalid last non-pad Base64 character dectected');
-  return Buffer.from(text, 'base64');
+  return decoded;
 }
 
 function hasCanonicalEnding(text: string): boolean {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { MAX_HASH_KEY } from './hash-range';
 import { KinesisError } from './kinesis-error';
 
 /** The 128-bit hash key of a partition key: its UTF-8 bytes' MD5 read as a big-endian integer. */
 export function partitionKeyHash(partitionKey: string): bigint {
-  return BigInt('0x' + createHash('md5').update(partitionKey, 'utf8').digest('hex'));
+  return BigInt('0x' + hash('md5', partitionKey, 'hex'));
 }
 
 /**

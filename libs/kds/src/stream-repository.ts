@@ -42,6 +42,13 @@ interface Current {
  * has to hold a timer and every reader agrees.
  */
 export class CoordinationStoreStreamRepository implements StreamRepository {
+  /**
+   * The last parsed document per key. Every data-plane call reads its stream's document, and
+   * parsing it each time cost more than the rest of a small PutRecord. Cached documents are
+   * frozen: callers (and `mutate` functions) build new objects instead of changing them.
+   */
+  private readonly parsed = new Map<string, { value: string; meta: StreamMeta }>();
+
   constructor(
     private readonly store: CoordinationStore,
     private readonly options: StreamRepositoryOptions,
@@ -118,13 +125,17 @@ export class CoordinationStoreStreamRepository implements StreamRepository {
 
   private async current(storeKey: string): Promise<Current | undefined> {
     const stored = await this.store.get(storeKey);
-    return stored && this.settle(storeKey, stored);
+    if (!stored) {
+      this.parsed.delete(storeKey);
+      return undefined;
+    }
+    return this.settle(storeKey, stored);
   }
 
   /** The document with its due transitions applied and written back; undefined once it is gone. */
   private async settle(storeKey: string, stored: VersionedValue): Promise<Current | undefined> {
     for (;;) {
-      const meta = JSON.parse(stored.value) as StreamMeta;
+      const meta = this.parse(storeKey, stored.value);
       const next = applyDueTransitions(meta, this.options.now());
       if (next === meta) return { meta, version: stored.version };
       if (next === undefined) {
@@ -143,8 +154,17 @@ export class CoordinationStoreStreamRepository implements StreamRepository {
     }
   }
 
+  private parse(storeKey: string, value: string): StreamMeta {
+    const cached = this.parsed.get(storeKey);
+    if (cached?.value === value) return cached.meta;
+    const meta = deepFreeze(JSON.parse(value) as StreamMeta);
+    this.parsed.set(storeKey, { value, meta });
+    return meta;
+  }
+
   private async delete(storeKey: string, stored: VersionedValue): Promise<boolean> {
     if (!(await this.store.compareAndDelete(storeKey, stored.version))) return false;
+    this.parsed.delete(storeKey);
     await this.changed(storeKey);
     await this.options.onStreamGone(JSON.parse(stored.value) as StreamMeta);
     return true;
@@ -176,4 +196,12 @@ function streamNameOf(caller: Caller, { StreamName, StreamARN }: StreamRef): str
   }
   if (!arnIsInCallerRegion(caller, StreamARN, arn)) throw streamNotFound(arn.name, arn.account);
   return arn.name;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,10 +23,11 @@ export class SpateProcess {
     readonly env: Record<string, string>,
   ) {}
 
-  /** Starts the app and waits until `ready` matches its output; returns the match. */
+  /** Starts (or restarts) the app and waits until `ready` matches its output; returns the match. */
   async start(ready: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
     const main = path.join(ROOT, MAIN[this.app]);
     if (!existsSync(main)) throw new Error(`${main} is missing: build the app first (npx nx run ${this.app}:build)`);
+    this.output = '';
     const child = spawn(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -64,6 +65,13 @@ export class SpateProcess {
     this.child.kill(signal);
     await this.exited;
   }
+}
+
+/** Runs an app to its end (for start-ups that must fail), with its output. */
+export function runToExit(app: SpateApp, env: Record<string, string>, timeoutMs = 20_000): SpawnSyncReturns<string> {
+  const main = path.join(ROOT, MAIN[app]);
+  if (!existsSync(main)) throw new Error(`${main} is missing: build the app first (npx nx run ${app}:build)`);
+  return spawnSync(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs });
 }
 
 export function freePort(): Promise<number> {

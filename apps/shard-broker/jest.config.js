@@ -1,0 +1,7 @@
+module.exports = {
+  displayName: 'shard-broker',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'],
+  testTimeout: 60_000,
+};

@@ -1,0 +1,62 @@
+import { CreateStreamCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { kinesisClient, runToExit, startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
+
+describe('the all-in-one server', () => {
+  describe('start-up with a bad configuration', () => {
+    it.each([
+      [{ SPATE_PORT: 'not-a-port' }, 'SPATE_PORT="not-a-port" is invalid: expected a whole number'],
+      [{ SPATE_FSYNC: 'sometimes' }, 'SPATE_FSYNC="sometimes" is invalid: must be one of always, group, os'],
+      [{ SPATE_DEFAULT_ACCOUNT: '12' }, 'SPATE_DEFAULT_ACCOUNT="12" is invalid: must match'],
+      [{ SPATE_SEGMENT_BYTES: '4096' }, 'SPATE_SEGMENT_BYTES="4096" is invalid: must be at least 1048576'],
+      [{ SPATE_COORDINATION: 'redis', SPATE_REDIS_URL: '' }, 'SPATE_REDIS_URL is required when SPATE_COORDINATION=redis'],
+    ])('stops with exit code 2 and a message naming the variable (%j)', (env, message) => {
+      const result = runToExit('spate', env);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(message);
+    });
+
+    it('names every bad variable at once', () => {
+      const result = runToExit('spate', { SPATE_PORT: '-1', SPATE_ENFORCE_THROUGHPUT: 'maybe' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('SPATE_PORT="-1" is invalid: must be at least 0');
+      expect(result.stderr).toContain('SPATE_ENFORCE_THROUGHPUT="maybe" is invalid: expected true or false');
+    });
+  });
+
+  describe('operations', () => {
+    const data = tempDataDir();
+    let spate: RunningSpate;
+
+    beforeAll(async () => {
+      spate = await startAllInOne(data.dir);
+    });
+
+    afterAll(async () => {
+      await spate?.stop();
+      data.remove();
+    });
+
+    it('answers /health', async () => {
+      const response = await fetch(`${spate.endpoint}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+    });
+
+    it('exposes Prometheus metrics named after the CloudWatch ones', async () => {
+      const client = kinesisClient(spate.endpoint, { http1: true });
+      await client.send(new CreateStreamCommand({ StreamName: 'metered', ShardCount: 1 }));
+      await client.send(new PutRecordCommand({ StreamName: 'metered', PartitionKey: 'k', Data: Buffer.from('12345') }));
+      client.destroy();
+      const text = await (await fetch(`${spate.endpoint}/metrics`)).text();
+      expect(text).toMatch(/spate_kinesis_incoming_records_total\{stream="metered"\} 1\b/);
+      expect(text).toMatch(/spate_kinesis_incoming_bytes_total\{stream="metered"\} 5\b/);
+      expect(text).toMatch(/spate_requests_total\{service="kinesis",operation="PutRecord"\} 1\b/);
+    });
+
+    it('logs structured JSON, one object per line', () => {
+      const lines = spate.processes[0].logs.trim().split('\n');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    });
+  });
+});
