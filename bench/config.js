@@ -1,0 +1,48 @@
+'use strict';
+// The fixed workload. Every size is a constant here; BENCH_SCALE multiplies the counts (not the
+// record size, batch size, concurrency or rates) so a quick run keeps the same shape.
+const path = require('node:path');
+
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+if (!(SCALE > 0)) throw new Error(`BENCH_SCALE must be a positive number, got ${process.env.BENCH_SCALE}`);
+const scaled = (n, min) => Math.max(min, Math.round(n * SCALE));
+
+const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+
+const config = {
+  scale: SCALE,
+  servers: list('BENCH_SERVERS', 'spate,kinesalite,kinesis-mock'),
+  // Client variants per phase, run one after another; a variant a server cannot speak is skipped.
+  putRecordClients: list('BENCH_PUTRECORD_CLIENTS', 'lean-h1,lean-h2,sdk-h1,sdk-h2'),
+  putRecordsClients: list('BENCH_PUTRECORDS_CLIENTS', 'lean-h1,lean-h2'),
+  /** For the read-back (3) and put-to-receive (4) phases. */
+  readClients: list('BENCH_READ_CLIENTS', 'lean-h1,lean-h2'),
+  /** The like-for-like variant every server speaks; the ratios between servers use it. */
+  baselineClient: 'lean-h1',
+
+  shards: 4,
+  recordBytes: 1024,
+
+  warmup: { putRecordCount: scaled(1000, 100), putRecordsCalls: scaled(4, 1) },
+
+  putRecord: { count: scaled(10_000, 200), concurrency: 32 },
+
+  putRecords: { calls: scaled(100, 2), batch: 500, inFlight: 4 },
+
+  getRecords: { limit: 10_000 },
+
+  latency: { count: scaled(2_000, 100), ratePerSecond: 200, pollSleepMs: 1, drainMs: 10_000 },
+
+  /** Each request is abandoned after this long; each phase after phaseTimeoutMs; the whole run after runTimeoutMs. */
+  requestTimeoutMs: 30_000,
+  phaseTimeoutMs: Number(process.env.BENCH_PHASE_TIMEOUT_S ?? 120) * 1000,
+  runTimeoutMs: Number(process.env.BENCH_TIMEOUT_S ?? 3600) * 1000,
+
+  buildSpate: process.env.BENCH_SKIP_BUILD !== '1',
+  root: path.join(__dirname, '..'),
+  workDir: path.join(__dirname, '.work'),
+  resultsMd: process.env.BENCH_RESULTS_MD ?? path.join(__dirname, 'RESULTS.md'),
+  resultsJson: process.env.BENCH_RESULTS_JSON ?? path.join(__dirname, 'results.json'),
+};
+
+module.exports = { config };
