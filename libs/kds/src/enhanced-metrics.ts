@@ -1,4 +1,7 @@
-import type { MetricsName } from './model/kinesis-shapes';
+import type { EnhancedMonitoringOutput, MetricsName } from './model/kinesis-shapes';
+import type { KdsContext } from './ports/kds-context';
+import type { StreamRef } from './ports/stream-repository';
+import { requireStreamStatus, startUpdate } from './stream-status';
 
 /** The shard-level metrics in the model's order; `ALL` in a request stands for every one of them. */
 export const SHARD_LEVEL_METRICS: Exclude<MetricsName, 'ALL'>[] = [
@@ -27,4 +30,30 @@ export function metricsEnabled(enabled: string[], requested: MetricsName[]): str
 export function metricsDisabled(enabled: string[], requested: MetricsName[]): string[] {
   const removed = new Set(expandMetrics(requested));
   return SHARD_LEVEL_METRICS.filter((metric) => enabled.includes(metric) && !removed.has(metric));
+}
+
+/**
+ * Enables or disables shard-level metrics: Current is what was enabled before the call, Desired
+ * what is enabled after it.
+ */
+export async function changeEnhancedMonitoring(
+  ctx: KdsContext,
+  input: StreamRef & { ShardLevelMetrics: MetricsName[] },
+  change: typeof metricsEnabled | typeof metricsDisabled,
+): Promise<EnhancedMonitoringOutput> {
+  const stream = await ctx.streams.resolve(ctx.caller, input);
+  const nowMs = ctx.now();
+  let before: string[] = [];
+  const after = await ctx.streams.update(stream, (meta) => {
+    requireStreamStatus(meta);
+    before = meta.enhancedMonitoring;
+    const enabled = change(meta.enhancedMonitoring, input.ShardLevelMetrics);
+    return startUpdate({ ...meta, enhancedMonitoring: enabled }, ctx.settings.updateStreamDelayMs, nowMs);
+  });
+  return {
+    StreamName: after.name,
+    StreamARN: after.arn,
+    CurrentShardLevelMetrics: before as MetricsName[],
+    DesiredShardLevelMetrics: after.enhancedMonitoring as MetricsName[],
+  };
 }

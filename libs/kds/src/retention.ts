@@ -1,4 +1,7 @@
 import { KinesisError } from './kinesis-error';
+import type { KdsContext } from './ports/kds-context';
+import type { StreamRef } from './ports/stream-repository';
+import { requireStreamStatus, startUpdate } from './stream-status';
 
 /** The bounds of a stream's retention period, in hours (AWS: 24 hours to 365 days). */
 export const MIN_RETENTION_HOURS = 24;
@@ -23,4 +26,32 @@ export function checkRetentionRange(hours: number): void {
         `Requested retention period (${hours} hours) is too long.`,
     );
   }
+}
+
+/**
+ * Sets a stream's retention period in one direction only, as the two retention operations do: each
+ * refuses a change the other one should make, naming it.
+ */
+export async function changeRetentionPeriod(
+  ctx: KdsContext,
+  input: StreamRef & { RetentionPeriodHours: number },
+  direction: 'increase' | 'decrease',
+): Promise<void> {
+  const stream = await ctx.streams.resolve(ctx.caller, input);
+  const hours = input.RetentionPeriodHours;
+  checkRetentionRange(hours);
+  const nowMs = ctx.now();
+  await ctx.streams.update(stream, (meta) => {
+    requireStreamStatus(meta);
+    const wrongWay = direction === 'increase' ? hours < meta.retentionHours : hours > meta.retentionHours;
+    if (wrongWay) {
+      const [comparison, other] = direction === 'increase' ? ['shorter', 'Decrease'] : ['longer', 'Increase'];
+      throw new KinesisError(
+        'InvalidArgumentException',
+        `Requested retention period (${hours} hours) for stream ${meta.name} can not be ${comparison} than existing ` +
+          `retention period (${meta.retentionHours} hours). Use ${other}RetentionPeriod API.`,
+      );
+    }
+    return startUpdate({ ...meta, retentionHours: hours }, ctx.settings.updateStreamDelayMs, nowMs);
+  });
 }

@@ -1,26 +1,8 @@
-import { metricsEnabled } from '../enhanced-metrics';
-import type { EnableEnhancedMonitoringInput, EnhancedMonitoringOutput, MetricsName } from '../model/kinesis-shapes';
+import { changeEnhancedMonitoring, metricsEnabled } from '../enhanced-metrics';
+import type { EnableEnhancedMonitoringInput, EnhancedMonitoringOutput } from '../model/kinesis-shapes';
 import type { KdsContext } from '../ports/kds-context';
-import { requireStreamStatus, startUpdate } from '../stream-status';
 
-/** Current is what was enabled before the call, Desired what is enabled after it; ALL means all seven. */
-export async function enableEnhancedMonitoring(
-  ctx: KdsContext,
-  input: EnableEnhancedMonitoringInput,
-): Promise<EnhancedMonitoringOutput> {
-  const stream = await ctx.streams.resolve(ctx.caller, input);
-  const nowMs = ctx.now();
-  let before: string[] = [];
-  const after = await ctx.streams.update(stream, (meta) => {
-    requireStreamStatus(meta);
-    before = meta.enhancedMonitoring;
-    const enabled = metricsEnabled(meta.enhancedMonitoring, input.ShardLevelMetrics);
-    return startUpdate({ ...meta, enhancedMonitoring: enabled }, ctx.settings.updateStreamDelayMs, nowMs);
-  });
-  return {
-    StreamName: after.name,
-    StreamARN: after.arn,
-    CurrentShardLevelMetrics: before as MetricsName[],
-    DesiredShardLevelMetrics: after.enhancedMonitoring as MetricsName[],
-  };
+/** Adds shard-level metrics; ALL means all seven. */
+export function enableEnhancedMonitoring(ctx: KdsContext, input: EnableEnhancedMonitoringInput): Promise<EnhancedMonitoringOutput> {
+  return changeEnhancedMonitoring(ctx, input, metricsEnabled);
 }
