@@ -14,6 +14,6 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist ./dist
 COPY docker/entrypoint.sh /usr/local/bin/spate
 VOLUME /data
-EXPOSE 4566 4600
+EXPOSE 4566 4600 4601
 ENTRYPOINT ["spate"]
 CMD ["spate"]

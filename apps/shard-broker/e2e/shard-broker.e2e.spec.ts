@@ -16,16 +16,19 @@ describe('the shard broker', () => {
     let redis: RedisHandle;
     let broker: SpateProcess;
     let client: GrpcShardDataPlane;
+    let httpPort: number;
 
     beforeAll(async () => {
       redis = await startRedis();
       const port = await freePort();
+      httpPort = await freePort();
       broker = new SpateProcess('shard-broker', {
         SPATE_COORDINATION: 'redis',
         SPATE_REDIS_URL: redis.url,
         SPATE_REDIS_KEY_PREFIX: `broker-e2e-${port}:`,
         SPATE_DATA_DIR: data.dir,
         SPATE_BROKER_PORT: String(port),
+        SPATE_BROKER_HTTP_PORT: String(httpPort),
       });
       await broker.start(/Nest microservice successfully started/);
       client = new GrpcShardDataPlane(`127.0.0.1:${port}`);
@@ -36,6 +39,16 @@ describe('the shard broker', () => {
       await broker?.kill();
       await redis?.stop();
       data.remove();
+    });
+
+    it('answers /health and counts appends in /metrics', async () => {
+      const health = await fetch(`http://127.0.0.1:${httpPort}/health`);
+      expect(health.status).toBe(200);
+      await client.append({ streamId: 'metered', shardId: 'shardId-000000000000', records: [{ partitionKey: 'k', data: Buffer.from('123') }] });
+      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+      expect(text).toMatch(/^spate_broker_appended_records_total 1$/m);
+      expect(text).toMatch(/^spate_broker_appended_bytes_total 3$/m);
+      expect((await fetch(`http://127.0.0.1:${httpPort}/nope`)).status).toBe(404);
     });
 
     it('appends over gRPC and keeps what it acknowledged across a kill -9', async () => {

@@ -8,7 +8,7 @@ import { readConfig, runMain } from '@spate/config';
 runMain(async () => {
   const config = readConfig({ ...brokerStorageSchema, ...brokerListenSchema, ...coordinationSchema });
   const coordination = coordinationConfig(config, config.dataDir, 'a shard broker');
-  const app = await NestFactory.createMicroservice(ShardBrokerServerModule.forRoot({ storage: config, coordination }), {
+  const app = await NestFactory.createMicroservice(ShardBrokerServerModule.forRoot({ storage: config, listen: config, coordination }), {
     ...brokerGrpcOptions(`${config.grpcHost}:${config.grpcPort}`),
     logger: new ConsoleLogger({ json: true }),
   });

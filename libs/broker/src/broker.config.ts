@@ -19,4 +19,7 @@ export type BrokerStorageConfig = ConfigOf<typeof brokerStorageSchema>;
 export const brokerListenSchema = {
   grpcHost: stringSetting({ env: 'SPATE_BROKER_HOST', description: 'Interface the broker\'s gRPC server binds to.', default: '127.0.0.1' }),
   grpcPort: integerSetting({ env: 'SPATE_BROKER_PORT', description: 'Port of the broker\'s gRPC server.', default: 4600, min: 0, max: 65535 }),
+  httpPort: integerSetting({ env: 'SPATE_BROKER_HTTP_PORT', description: 'Port of the broker\'s `/health` and `/metrics` endpoints (on SPATE_BROKER_HOST).', default: 4601, min: 0, max: 65535 }),
 };
+
+export type BrokerListenConfig = ConfigOf<typeof brokerListenSchema>;

@@ -8,3 +8,5 @@ export * from './shard-broker.module';
 export * from './shard-manager';
 export * from './coordination.config';
 export * from './shard-broker-server.module';
+export * from './broker-metrics';
+export * from './ops-http-server';

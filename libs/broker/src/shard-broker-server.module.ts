@@ -1,15 +1,38 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import type { BrokerStorageConfig } from './broker.config';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { BrokerListenConfig, BrokerStorageConfig } from './broker.config';
+import { BrokerMetrics } from './broker-metrics';
 import { MetadataModule, type CoordinationConfig } from './metadata.module';
+import { startOpsHttpServer, type OpsHttpServer } from './ops-http-server';
 import { ShardBrokerModule } from './shard-broker.module';
 
-/** The split deployment's broker process: shard storage behind its gRPC controller. */
+const BROKER_LISTEN_CONFIG = Symbol('BrokerListenConfig');
+
+/** The split deployment's broker process: shard storage behind its gRPC controller, plus /health and /metrics. */
 @Module({})
-export class ShardBrokerServerModule {
-  static forRoot(options: { storage: BrokerStorageConfig; coordination: CoordinationConfig }): DynamicModule {
+export class ShardBrokerServerModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ShardBroker');
+  private ops?: OpsHttpServer;
+
+  constructor(
+    @Inject(BROKER_LISTEN_CONFIG) private readonly listen: BrokerListenConfig,
+    @Inject(BrokerMetrics) private readonly metrics: BrokerMetrics,
+  ) {}
+
+  static forRoot(options: { storage: BrokerStorageConfig; listen: BrokerListenConfig; coordination: CoordinationConfig }): DynamicModule {
+    const storage = ShardBrokerModule.forRoot(options.storage);
     return {
       module: ShardBrokerServerModule,
-      imports: [MetadataModule.forRoot(options.coordination), ShardBrokerModule.forRoot(options.storage)],
+      imports: [MetadataModule.forRoot(options.coordination), storage],
+      providers: [{ provide: BROKER_LISTEN_CONFIG, useValue: options.listen }],
     };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.ops = await startOpsHttpServer(this.listen.grpcHost, this.listen.httpPort, this.metrics.registry);
+    this.logger.log(`Health and metrics on http://${this.listen.grpcHost}:${this.ops.port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.ops?.close();
   }
 }

@@ -21,31 +21,42 @@ import {
   type TrimRequest,
   type TrimResponse,
 } from '@spate/proto';
+import { BrokerMetrics } from './broker-metrics';
 import { ShardManager } from './shard-manager';
 
 /** The broker's gRPC face: the shard manager's operations, with its errors as gRPC statuses. */
 @Controller()
 @ShardBrokerServiceControllerMethods()
 export class ShardBrokerController implements ShardBrokerServiceController {
-  constructor(@Inject(ShardManager) private readonly shards: ShardManager) {}
+  constructor(
+    @Inject(ShardManager) private readonly shards: ShardManager,
+    @Inject(BrokerMetrics) private readonly metrics: BrokerMetrics,
+  ) {}
 
   async append(request: AppendRequest): Promise<AppendResponse> {
-    return guard(() =>
-      this.shards.append({
-        ...addressOf(request.shard),
-        records: request.records.map((r) => ({
-          partitionKey: r.partitionKey,
-          explicitHashKey: r.explicitHashKey,
-          data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength),
-        })),
-      }),
-    );
+    let bytes = 0;
+    const records = request.records.map((r) => {
+      bytes += r.data.byteLength;
+      return { partitionKey: r.partitionKey, explicitHashKey: r.explicitHashKey, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
+    });
+    const appended = await guard(async () => {
+      try {
+        return await this.shards.append({ ...addressOf(request.shard), records });
+      } catch (error) {
+        if (error instanceof ShardSealedError) this.metrics.refusedAppends.inc();
+        throw error;
+      }
+    });
+    this.metrics.appendedRecords.inc(records.length);
+    this.metrics.appendedBytes.inc(bytes);
+    return appended;
   }
 
   async read(request: ReadRequest): Promise<ReadResponse> {
     const { records, ...bounds } = await guard(() =>
       this.shards.read({ ...addressOf(request.shard), fromOffset: request.fromOffset, maxRecords: request.maxRecords, maxBytes: request.maxBytes }),
     );
+    this.metrics.readRecords.inc(records.length);
     return { bounds, records };
   }
 

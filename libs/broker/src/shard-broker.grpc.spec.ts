@@ -19,10 +19,12 @@ describe('shard broker over gRPC', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'spate-broker-'));
-    const url = `127.0.0.1:${await freePort()}`;
+    const port = await freePort();
+    const url = `127.0.0.1:${port}`;
     broker = await NestFactory.createMicroservice(
       ShardBrokerServerModule.forRoot({
         storage: { dataDir: dir, fsync: 'group', segmentMaxBytes: 1 << 20, retentionCheckIntervalMs: 60_000 },
+        listen: { grpcHost: '127.0.0.1', grpcPort: port, httpPort: 0 },
         coordination: { kind: 'local' },
       }),
       { ...brokerGrpcOptions(url), logger: false },

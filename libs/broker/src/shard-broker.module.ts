@@ -1,6 +1,7 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { StreamRepository } from '@spate/kds';
 import type { BrokerStorageConfig } from './broker.config';
+import { BrokerMetrics } from './broker-metrics';
 import { STREAM_REPOSITORY, streamRepositoryProvider } from './metadata.module';
 import { RetentionSweeper } from './retention-sweeper';
 import { ShardBrokerController } from './shard-broker.controller';
@@ -30,6 +31,7 @@ export class ShardBrokerModule implements OnApplicationBootstrap, OnApplicationS
       controllers: [ShardBrokerController],
       providers: [
         { provide: BROKER_STORAGE_CONFIG, useValue: config },
+        BrokerMetrics,
         { provide: ShardManager, useFactory: () => new ShardManager({ dataDir: config.dataDir, fsync: config.fsync, segmentMaxBytes: config.segmentMaxBytes }) },
         streamRepositoryProvider(ShardManager),
         {
@@ -38,7 +40,7 @@ export class ShardBrokerModule implements OnApplicationBootstrap, OnApplicationS
           useFactory: (shards: ShardManager, streams: StreamRepository) => new RetentionSweeper(shards, streams),
         },
       ],
-      exports: [ShardManager],
+      exports: [ShardManager, BrokerMetrics],
     };
   }
 

@@ -117,7 +117,7 @@ export async function startSplit(
 ): Promise<RunningSpate & { gateway: SpateProcess; broker: SpateProcess }> {
   const brokerPort = await freePort();
   const shared = { SPATE_COORDINATION: 'redis', SPATE_REDIS_URL: options.redisUrl, SPATE_REDIS_KEY_PREFIX: options.keyPrefix ?? `spate-${brokerPort}:`, ...env };
-  const broker = new SpateProcess('shard-broker', { ...shared, SPATE_DATA_DIR: options.dataDir, SPATE_BROKER_PORT: String(brokerPort) });
+  const broker = new SpateProcess('shard-broker', { ...shared, SPATE_DATA_DIR: options.dataDir, SPATE_BROKER_PORT: String(brokerPort), SPATE_BROKER_HTTP_PORT: '0' });
   await broker.start(/Nest microservice successfully started/);
   const gateway = new SpateProcess('gateway', { ...shared, SPATE_PORT: '0', SPATE_BROKER_URL: `127.0.0.1:${brokerPort}` });
   let port: string;
