@@ -1,4 +1,6 @@
-import { CreateStreamCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CreateStreamCommand, ListStreamsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { kinesisClient, runToExit, startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
 
 describe('the all-in-one server', () => {
@@ -51,6 +53,28 @@ describe('the all-in-one server', () => {
       expect(text).toMatch(/spate_kinesis_incoming_records_total\{stream="metered"\} 1\b/);
       expect(text).toMatch(/spate_kinesis_incoming_bytes_total\{stream="metered"\} 5\b/);
       expect(text).toMatch(/spate_requests_total\{service="kinesis",operation="PutRecord"\} 1\b/);
+    });
+
+    it('answers InternalFailure when storage fails, logs it with the request id, and keeps serving', async () => {
+      const client = kinesisClient(spate.endpoint);
+      try {
+        await client.send(new CreateStreamCommand({ StreamName: 'broken-disk', ShardCount: 1 }));
+        // A file where the shard log directories go: the next log cannot be created.
+        writeFileSync(path.join(data.dir, 'shards'), 'not a directory');
+        const failure = await client.send(new PutRecordCommand({ StreamName: 'broken-disk', PartitionKey: 'k', Data: Buffer.from('x') })).catch((e) => e);
+        expect(failure.name).toBe('InternalFailure');
+        expect(failure.$metadata.httpStatusCode).toBe(500);
+        const requestId = failure.$metadata.requestId;
+        expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+        const logged = spate.processes[0].logs.split('\n').filter((line) => line.includes(requestId)).map((line) => JSON.parse(line));
+        expect(logged).toEqual([
+          expect.objectContaining({ level: 'error', context: 'Edge', message: expect.objectContaining({ message: 'request failed', requestId, operation: 'PutRecord' }) }),
+        ]);
+        expect(logged[0].message.error).toContain('ENOTDIR');
+        expect((await client.send(new ListStreamsCommand({}))).StreamNames).toContain('broken-disk');
+      } finally {
+        client.destroy();
+      }
     });
 
     it('logs structured JSON, one object per line', () => {

@@ -56,6 +56,8 @@ export class EdgeModule implements OnApplicationBootstrap, OnApplicationShutdown
       streams: this.streams,
       data: this.data,
       metrics,
+      onInternalError: (error, { requestId, operation }) =>
+        this.logger.error({ message: 'request failed', requestId, operation, error: error.message, stack: error.stack }),
     });
     this.server = await startEdgeServer({
       host: this.config.host,

@@ -13,6 +13,8 @@ export interface KinesisServiceDeps {
   streams: StreamRepository;
   data: ShardDataPlane;
   metrics: EdgeMetrics;
+  /** Told about every failure that became a 500 InternalFailure, with the request it broke. */
+  onInternalError(error: Error, request: { requestId: string; operation?: string }): void;
 }
 
 /** The Kinesis Data Streams API: the JSON 1.1 / CBOR protocol over the KDS actions. */
@@ -43,5 +45,6 @@ export function createKinesisHandler(deps: KinesisServiceDeps): EdgeHandler {
     defaultAccount: deps.config.defaultAccount,
     defaultRegion: deps.config.defaultRegion,
     credentials: Object.keys(deps.config.credentials).length > 0 ? deps.config.credentials : undefined,
+    onError: deps.onInternalError,
   });
 }
