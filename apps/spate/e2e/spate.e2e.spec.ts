@@ -55,18 +55,38 @@ describe('the all-in-one server', () => {
       expect(text).toMatch(/spate_requests_total\{service="kinesis",operation="PutRecord"\} 1\b/);
     });
 
+    it('logs structured JSON, one object per line', () => {
+      const lines = spate.processes[0].logs.trim().split('\n');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    });
+  });
+
+  describe('when storage fails', () => {
+    const brokenData = tempDataDir();
+    let broken: RunningSpate;
+
+    beforeAll(async () => {
+      broken = await startAllInOne(brokenData.dir);
+    });
+
+    afterAll(async () => {
+      await broken?.stop();
+      brokenData.remove();
+    });
+
     it('answers InternalFailure when storage fails, logs it with the request id, and keeps serving', async () => {
-      const client = kinesisClient(spate.endpoint);
+      const client = kinesisClient(broken.endpoint);
       try {
         await client.send(new CreateStreamCommand({ StreamName: 'broken-disk', ShardCount: 1 }));
         // A file where the shard log directories go: the next log cannot be created.
-        writeFileSync(path.join(data.dir, 'shards'), 'not a directory');
+        writeFileSync(path.join(brokenData.dir, 'shards'), 'not a directory');
         const failure = await client.send(new PutRecordCommand({ StreamName: 'broken-disk', PartitionKey: 'k', Data: Buffer.from('x') })).catch((e) => e);
         expect(failure.name).toBe('InternalFailure');
         expect(failure.$metadata.httpStatusCode).toBe(500);
         const requestId = failure.$metadata.requestId;
         expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-        const logged = spate.processes[0].logs.split('\n').filter((line) => line.includes(requestId)).map((line) => JSON.parse(line));
+        const logged = broken.processes[0].logs.split('\n').filter((line) => line.includes(requestId)).map((line) => JSON.parse(line));
         expect(logged).toEqual([
           expect.objectContaining({ level: 'error', context: 'Edge', message: expect.objectContaining({ message: 'request failed', requestId, operation: 'PutRecord' }) }),
         ]);
@@ -75,12 +95,6 @@ describe('the all-in-one server', () => {
       } finally {
         client.destroy();
       }
-    });
-
-    it('logs structured JSON, one object per line', () => {
-      const lines = spate.processes[0].logs.trim().split('\n');
-      expect(lines.length).toBeGreaterThan(0);
-      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     });
   });
 });
