@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CreateStreamCommand, ListStreamsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, ListStreamsCommand, PutRecordCommand, waitUntilStreamExists, waitUntilStreamNotExists } from '@aws-sdk/client-kinesis';
 import { kinesisClient, runToExit, startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
 
 describe('the all-in-one server', () => {
@@ -92,6 +92,40 @@ describe('the all-in-one server', () => {
         ]);
         expect(logged[0].message.error).toContain('ENOTDIR');
         expect((await client.send(new ListStreamsCommand({}))).StreamNames).toContain('broken-disk');
+      } finally {
+        client.destroy();
+      }
+    });
+  });
+
+  describe('with status delays', () => {
+    const delayedData = tempDataDir();
+    let delayed: RunningSpate;
+
+    beforeAll(async () => {
+      delayed = await startAllInOne(delayedData.dir, { SPATE_CREATE_STREAM_DELAY_MS: '400', SPATE_DELETE_STREAM_DELAY_MS: '400' });
+    });
+
+    afterAll(async () => {
+      await delayed?.stop();
+      delayedData.remove();
+    });
+
+    it('keeps a new stream CREATING and a deleted one DELETING for the configured time, as the SDK waiters expect', async () => {
+      const client = kinesisClient(delayed.endpoint);
+      try {
+        await client.send(new CreateStreamCommand({ StreamName: 'slow', ShardCount: 1 }));
+        const status = async () => (await client.send(new DescribeStreamSummaryCommand({ StreamName: 'slow' }))).StreamDescriptionSummary!.StreamStatus;
+        expect(await status()).toBe('CREATING');
+        const put = await client.send(new PutRecordCommand({ StreamName: 'slow', PartitionKey: 'k', Data: Buffer.from('x') })).catch((e) => e);
+        expect(put.name).toBe('ResourceNotFoundException');
+        await waitUntilStreamExists({ client, maxWaitTime: 10, minDelay: 1 }, { StreamName: 'slow' });
+        expect(await status()).toBe('ACTIVE');
+
+        await client.send(new DeleteStreamCommand({ StreamName: 'slow' }));
+        expect(await status()).toBe('DELETING');
+        await waitUntilStreamNotExists({ client, maxWaitTime: 10, minDelay: 1 }, { StreamName: 'slow' });
+        expect((await client.send(new ListStreamsCommand({}))).StreamNames).toEqual([]);
       } finally {
         client.destroy();
       }
