@@ -41,6 +41,27 @@ export class ByteWriter {
     this.offset += this.buffer.write(text, this.offset, 'latin1');
   }
 
+  /**
+   * Writes `"text"` when every character of `text` is printable ASCII other than `"` and `\\`,
+   * which then needs no JSON escaping, and returns true; otherwise writes nothing and returns
+   * false. Meant for short strings: a byte loop costs less than a call into Buffer.write.
+   */
+  quotedPrintableAscii(text: string): boolean {
+    const length = text.length;
+    this.reserve(length + 2);
+    const { buffer } = this;
+    const start = this.offset;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+      buffer[start + 1 + i] = c;
+    }
+    buffer[start] = 0x22;
+    buffer[start + 1 + length] = 0x22;
+    this.offset = start + length + 2;
+    return true;
+  }
+
   utf8(text: string, byteLength = Buffer.byteLength(text, 'utf8')): void {
     this.reserve(byteLength);
     this.offset += this.buffer.write(text, this.offset, byteLength, 'utf8');

@@ -12,7 +12,7 @@ import { shapeOf, targetOf, type ServiceModel, type Shape } from './service-mode
  * report.
  */
 export function shapeInput(model: ServiceModel, shapeName: string, body: Record<string, unknown>, timestampUnitMs: number): Record<string, unknown> {
-  return new InputShaper(model, timestampUnitMs).structure(shapeOf(model, shapeName), body);
+  return compiledShaper(model, timestampUnitMs).shaper(shapeName)(body) as Record<string, unknown>;
 }
 
 const LIST_FOUND = 'Start of list found where not expected';
@@ -21,78 +21,145 @@ const JAVA_NUMBER_TYPES: Record<string, string> = { byte: 'Byte', short: 'Short'
 const INTEGER_RANGES: Record<string, [number, number]> = { byte: [-128, 127], short: [-32768, 32767], integer: [-2147483648, 2147483647] };
 
 type Kind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'bytes' | 'date';
+/** Shapes one non-null value; undefined never comes back. */
+type ShapeFn = (value: unknown) => unknown;
 
-class InputShaper {
+/**
+ * One shaping function per shape, built on first use and kept with the model (a model has a
+ * fixed, finite set of shapes, so the cache is bounded): the per-value work is then the type test
+ * and the conversion, with no model lookups. Built per timestamp unit, the one setting that
+ * varies by body format.
+ */
+const compilers = new WeakMap<ServiceModel, Map<number, ShaperCompiler>>();
+
+function compiledShaper(model: ServiceModel, timestampUnitMs: number): ShaperCompiler {
+  let byUnit = compilers.get(model);
+  if (!byUnit) compilers.set(model, (byUnit = new Map()));
+  let compiler = byUnit.get(timestampUnitMs);
+  if (!compiler) byUnit.set(timestampUnitMs, (compiler = new ShaperCompiler(model, timestampUnitMs)));
+  return compiler;
+}
+
+class ShaperCompiler {
+  private readonly compiled = new Map<string, ShapeFn>();
+
   constructor(
     private readonly model: ServiceModel,
     private readonly timestampUnitMs: number,
   ) {}
 
-  structure(shape: Shape, value: Record<string, unknown>): Record<string, unknown> {
-    const shaped: Record<string, unknown> = {};
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
-      const member = this.value(shapeOf(this.model, ref.shape), value[name]);
-      if (member !== undefined) shaped[name] = member;
+  shaper(shapeName: string): ShapeFn {
+    const existing = this.compiled.get(shapeName);
+    if (existing) return existing;
+    // A recursive shape reaches itself while being built: it calls through this stand-in.
+    let built: ShapeFn | undefined;
+    this.compiled.set(shapeName, (value) => (built as ShapeFn)(value));
+    try {
+      built = this.build(shapeOf(this.model, shapeName));
+    } catch (error) {
+      this.compiled.delete(shapeName);
+      throw error;
     }
-    return shaped;
+    this.compiled.set(shapeName, built);
+    return built;
   }
 
-  private value(shape: Shape, value: unknown): unknown {
-    if (value === null || value === undefined) return undefined;
-    const kind = kindOf(value);
+  private build(shape: Shape): ShapeFn {
     switch (shape.type) {
       case 'structure':
-        if (kind === 'map') return this.structure(shape, value as Record<string, unknown>);
-        throw serializationError(kind === 'list' ? LIST_FOUND : 'Expected null');
-      case 'list':
-        if (kind === 'list') return this.list(shape, value as unknown[]);
-        throw serializationError(kind === 'map' ? MAP_FOUND : 'Expected list or null');
-      case 'map':
-        if (kind === 'map') return this.map(shape, value as Record<string, unknown>);
-        throw serializationError(kind === 'list' ? LIST_FOUND : 'Expected map or null');
+        return this.buildStructure(shape);
+      case 'list': {
+        const member = this.shaper(targetOf(shape.member));
+        return (value) => {
+          const kind = kindOf(value);
+          if (kind !== 'list') throw serializationError(kind === 'map' ? MAP_FOUND : 'Expected list or null');
+          const items = value as unknown[];
+          const shaped = new Array<unknown>(items.length);
+          for (let i = 0; i < items.length; i++) {
+            const item = items[i];
+            shaped[i] = item === null || item === undefined ? null : member(item);
+          }
+          return shaped;
+        };
+      }
+      case 'map': {
+        const member = this.shaper(targetOf(shape.value));
+        return (value) => {
+          const kind = kindOf(value);
+          if (kind !== 'map') throw serializationError(kind === 'list' ? LIST_FOUND : 'Expected map or null');
+          return shapeMap(value as Record<string, unknown>, member);
+        };
+      }
       case 'string':
-        if (kind === 'string') return value;
-        throw conversionError(kind, value, 'an String');
+        return (value) => {
+          if (typeof value === 'string') return value;
+          throw conversionError(kindOf(value), value, 'an String');
+        };
       case 'blob':
-        if (kind === 'bytes') return value;
-        if (kind === 'string') return decodeBase64Blob(value as string);
-        throw conversionError(kind, value, 'a Blob');
-      case 'timestamp':
-        if (kind === 'date') return value;
-        if (kind === 'number') return new Date((value as number) * this.timestampUnitMs);
-        throw conversionError(kind, value, 'milliseconds since epoch');
+        return (value) => {
+          if (typeof value === 'string') return decodeBase64Blob(value);
+          const kind = kindOf(value);
+          if (kind === 'bytes') return value;
+          throw conversionError(kind, value, 'a Blob');
+        };
+      case 'timestamp': {
+        const unitMs = this.timestampUnitMs;
+        return (value) => {
+          const kind = kindOf(value);
+          if (kind === 'date') return value;
+          if (kind === 'number') return new Date((value as number) * unitMs);
+          throw conversionError(kind, value, 'milliseconds since epoch');
+        };
+      }
       case 'boolean':
-        return booleanOf(kind, value);
+        return (value) => booleanOf(kindOf(value), value);
       case 'byte':
       case 'short':
       case 'integer':
       case 'long':
       case 'float':
-      case 'double':
-        if (kind === 'number' && Number.isFinite(value)) return numberOf(shape.type, value as number);
-        throw conversionError(kind, value, `an ${JAVA_NUMBER_TYPES[shape.type]}`);
+      case 'double': {
+        const type = shape.type;
+        return (value) => {
+          if (typeof value === 'number' && Number.isFinite(value)) return numberOf(type, value);
+          throw conversionError(kindOf(value), value, `an ${JAVA_NUMBER_TYPES[type]}`);
+        };
+      }
       default:
-        return value;
+        return (value) => value;
     }
   }
 
-  private list(shape: Shape, items: unknown[]): unknown[] {
-    const member = shapeOf(this.model, targetOf(shape.member));
-    return items.map((item) => this.value(member, item) ?? null);
+  private buildStructure(shape: Shape): ShapeFn {
+    const members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({ name, shape: this.shaper(ref.shape) }));
+    return (value) => {
+      const kind = kindOf(value);
+      if (kind !== 'map') throw serializationError(kind === 'list' ? LIST_FOUND : 'Expected null');
+      const object = value as Record<string, unknown>;
+      const shaped: Record<string, unknown> = {};
+      for (let i = 0; i < members.length; i++) {
+        const { name, shape: member } = members[i];
+        if (!Object.prototype.hasOwnProperty.call(object, name)) continue;
+        const memberValue = object[name];
+        if (memberValue === null || memberValue === undefined) continue;
+        const result = member(memberValue);
+        if (result !== undefined) shaped[name] = result;
+      }
+      return shaped;
+    };
   }
+}
 
-  private map(shape: Shape, entries: Record<string, unknown>): Record<string, unknown> {
-    const valueShape = shapeOf(this.model, targetOf(shape.value));
-    const shaped: Record<string, unknown> = {};
-    for (const key of Object.keys(entries)) {
-      const value = this.value(valueShape, entries[key]) ?? null;
-      // Assigning "__proto__" would set the prototype rather than add an entry.
-      if (key === '__proto__') Object.defineProperty(shaped, key, { value, enumerable: true, writable: true, configurable: true });
-      else shaped[key] = value;
-    }
-    return shaped;
+function shapeMap(entries: Record<string, unknown>, member: ShapeFn): Record<string, unknown> {
+  const shaped: Record<string, unknown> = {};
+  for (const key of Object.keys(entries)) {
+    const entry = entries[key];
+    const value = entry === null || entry === undefined ? null : member(entry);
+    // Assigning "__proto__" would set the prototype rather than add an entry.
+    if (key === '__proto__') Object.defineProperty(shaped, key, { value, enumerable: true, writable: true, configurable: true });
+    else shaped[key] = value;
   }
+  return shaped;
 }
 
 function kindOf(value: unknown): Kind {

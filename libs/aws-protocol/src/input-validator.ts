@@ -1,3 +1,5 @@
+import { isValidInput } from './input-check';
+import { matchesPattern } from './model-pattern';
 import { ServiceError } from './service-error';
 import { shapeOf, targetOf, type ServiceModel, type Shape } from './service-model';
 import { renderValue } from './validation-value';
@@ -18,12 +20,20 @@ import { renderValue } from './validation-value';
  * as AWS does. A null element is reported at its own path.
  */
 export function validateInput(model: ServiceModel, shapeName: string, input: Record<string, unknown>): void {
-  const validator = new InputValidator(model);
-  validator.structure(shapeName, input, '');
-  const { errors } = validator;
+  // Most inputs are valid: a compiled check says so cheaply, and only a failing input is walked
+  // again here to word its errors.
+  if (isValidInput(model, shapeName, input)) return;
+  const errors = validationErrors(model, shapeName, input);
   if (errors.length > 0) {
     throw new ServiceError('ValidationException', `${errors.length} validation error${errors.length === 1 ? '' : 's'} detected: ${errors.join('; ')}`);
   }
+}
+
+/** The generic walk behind validateInput's messages (at most ten), without the compiled shortcut. */
+export function validationErrors(model: ServiceModel, shapeName: string, input: Record<string, unknown>): string[] {
+  const validator = new InputValidator(model);
+  validator.structure(shapeName, input, '');
+  return validator.errors;
 }
 
 const MAX_REPORTED = 10;
@@ -156,27 +166,3 @@ const lengthAtLeast = (min: number) => `Member must have length greater than or 
 const lengthAtMost = (max: number) => `Member must have length less than or equal to ${max}`;
 const patternConstraint = (pattern: string) => `Member must satisfy regular expression pattern: ${pattern}`;
 const enumConstraint = (values: string[]) => `Member must satisfy enum value set: [${values.join(', ')}]`;
-
-const compiledPatterns = new Map<string, RegExp | null>();
-
-/**
- * Model patterns are Java regular expressions matched against the whole value. Most are valid
- * JavaScript with the `u` flag (needed for `\p{L}`); one that JavaScript cannot compile at all
- * is not enforced rather than failing every request.
- */
-function matchesPattern(pattern: string, value: string): boolean {
-  let regex = compiledPatterns.get(pattern);
-  if (regex === undefined) {
-    regex = compile(pattern, 'u') ?? compile(pattern, '');
-    compiledPatterns.set(pattern, regex);
-  }
-  return regex === null || regex.test(value);
-}
-
-function compile(pattern: string, flags: string): RegExp | null {
-  try {
-    return new RegExp(`^(?:${pattern})$`, flags);
-  } catch {
-    return null;
-  }
-}

@@ -31,6 +31,19 @@ describe('json11Codec', () => {
     expect(body.toString('utf8')).toContain('\\ud800');
   });
 
+  it('writes strings of every length, plain or needing escapes anywhere, as JSON.stringify does', () => {
+    for (const length of [0, 1, 2, 56, 127, 128, 129, 300]) {
+      const plain = 'a~ '.repeat(length).slice(0, length);
+      expect(encoded([plain])).toBe(JSON.stringify([plain]));
+      for (const special of ['"', '\\', '\n', '\u001f', '\u007f', 'é', '\u2028']) {
+        for (const at of [0, Math.floor(length / 2), length]) {
+          const text = plain.slice(0, at) + special + plain.slice(at);
+          expect(JSON.parse(encoded({ [text]: [text] }))).toEqual({ [text]: [text] });
+        }
+      }
+    }
+  });
+
   it('grows its output past the initial buffer without losing bytes', () => {
     const records = Array.from({ length: 200 }, (_, i) => ({ Data: Buffer.alloc(100, i), PartitionKey: `k${i}` }));
     const decoded = json11Codec.decode(json11Codec.encode({ Records: records })) as { Records: Array<{ Data: string; PartitionKey: string }> };

@@ -44,13 +44,13 @@ export async function getRecords(ctx: KdsContext, input: GetRecordsInput): Promi
       ? await ctx.data.read({ ...shardAddress(meta, shard), fromOffset: iterator.offset, maxRecords, maxBytes: MAX_GET_RECORDS_BYTES })
       : undefined;
   // The read starts at the trim horizon if that is later, so the count alone does not stop it at the end.
-  const records = (result?.records ?? []).filter((record) => end === undefined || record.offset < end);
+  const read = result?.records ?? [];
+  const records = end === undefined ? read : read.filter((record) => record.offset < end);
   limiter?.readDone(shardKey, records.reduce((sum, record) => sum + record.data.length, 0), nowMs);
 
   const last = records[records.length - 1];
   const nextOffset = last ? last.offset + 1 : Math.max(iterator.offset, result?.startOffset ?? 0);
-  const encrypted = meta.encryption.type === 'KMS';
-  const output: GetRecordsOutput = { Records: records.map((record) => toKinesisRecord(shard.index, record, encrypted)) };
+  const output: GetRecordsOutput = { Records: toKinesisRecords(shard.index, records, meta.encryption.type === 'KMS') };
   if (end !== undefined && nextOffset >= end) {
     output.ChildShards = childShards(meta, shard);
     output.MillisBehindLatest = 0;
@@ -66,13 +66,21 @@ export async function getRecords(ctx: KdsContext, input: GetRecordsInput): Promi
   return output;
 }
 
-function toKinesisRecord(shardIndex: number, record: StoredRecord, encrypted: boolean): KinesisRecord {
-  const out: KinesisRecord = {
-    SequenceNumber: encodeSequenceNumber(shardIndex, record.offset),
-    ApproximateArrivalTimestamp: new Date(record.arrivalMs),
-    Data: record.data,
-    PartitionKey: record.partitionKey,
-  };
-  if (encrypted) out.EncryptionType = 'KMS';
+/** Records appended together share an arrival time, and so one Date (which nothing mutates). */
+function toKinesisRecords(shardIndex: number, records: StoredRecord[], encrypted: boolean): KinesisRecord[] {
+  const out = new Array<KinesisRecord>(records.length);
+  let arrival = new Date(NaN);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (record.arrivalMs !== arrival.getTime()) arrival = new Date(record.arrivalMs);
+    const kinesisRecord: KinesisRecord = {
+      SequenceNumber: encodeSequenceNumber(shardIndex, record.offset),
+      ApproximateArrivalTimestamp: arrival,
+      Data: record.data,
+      PartitionKey: record.partitionKey,
+    };
+    if (encrypted) kinesisRecord.EncryptionType = 'KMS';
+    out[i] = kinesisRecord;
+  }
   return out;
 }
