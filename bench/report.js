@@ -309,6 +309,7 @@ function markdown(results, config) {
   out.push('- **kinesis-mock** runs with its default logging and listens on all interfaces (its bind address is not configurable); the harness talks to it over 127.0.0.1 like the others. It also opens a TLS port, unused here. **kinesalite** runs through `bench/kinesalite-server.js`, which is its CLI bound to 127.0.0.1.');
   out.push(`- CPU times are read in clock ticks of ${1000 / env.clkTck} ms; phases shorter than a few seconds have coarse CPU figures. Latency percentiles are nearest-rank.`);
   out.push('- Spate logs structured JSON to stdout (kept in bench/.work/spate.log); its logging is part of its CPU cost.');
+  out.push('- Where Spate\'s CPU goes, and what stands between these figures and the targets: [ANALYSIS.md](ANALYSIS.md).');
   out.push('');
   return out.join('\n');
 }
