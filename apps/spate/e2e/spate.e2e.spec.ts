@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, ListStreamsCommand, PutRecordCommand, waitUntilStreamExists, waitUntilStreamNotExists } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DeleteStreamCommand, GetRecordsCommand, GetShardIteratorCommand, DescribeStreamSummaryCommand, ListStreamsCommand, PutRecordCommand, waitUntilStreamExists, waitUntilStreamNotExists } from '@aws-sdk/client-kinesis';
 import { kinesisClient, runToExit, startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
 
 describe('the all-in-one server', () => {
@@ -48,11 +48,15 @@ describe('the all-in-one server', () => {
       const client = kinesisClient(spate.endpoint, { http1: true });
       await client.send(new CreateStreamCommand({ StreamName: 'metered', ShardCount: 1 }));
       await client.send(new PutRecordCommand({ StreamName: 'metered', PartitionKey: 'k', Data: Buffer.from('12345') }));
+      const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: 'metered', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+      expect((await client.send(new GetRecordsCommand({ ShardIterator }))).Records).toHaveLength(1);
       client.destroy();
       const text = await (await fetch(`${spate.endpoint}/metrics`)).text();
       expect(text).toMatch(/spate_kinesis_incoming_records_total\{stream="metered"\} 1\b/);
       expect(text).toMatch(/spate_kinesis_incoming_bytes_total\{stream="metered"\} 5\b/);
       expect(text).toMatch(/spate_requests_total\{service="kinesis",operation="PutRecord"\} 1\b/);
+      expect(text).toMatch(/^spate_kinesis_get_records_records_total 1$/m);
+      expect(text).toMatch(/^spate_kinesis_get_records_bytes_total 5$/m);
     });
 
     it('logs structured JSON, one object per line', () => {

@@ -73,7 +73,60 @@ export class ByteWriter {
     this.offset += data.byteLength;
   }
 
-  private reserve(bytes: number): void {
+  /**
+   * Appends `length` bytes for the caller to fill in place: they are `target[at, at + length)`,
+   * where `at` is the position returned and `target` is read after this call (it may have grown).
+   */
+  claim(length: number): number {
+    this.reserve(length);
+    const at = this.offset;
+    this.offset += length;
+    return at;
+  }
+
+  /** The buffer being written; see claim(). */
+  get target(): Buffer {
+    return this.buffer;
+  }
+
+  /** Copies `source[start, end)`, without the view of it that bytes() would need. */
+  copy(source: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    this.offset += source.copy(this.buffer, this.offset, start, end);
+  }
+
+  /** The standard base64 (with padding) of `source[start, end)`. */
+  base64(source: Buffer, start: number, end: number): void {
+    this.reserve(Math.ceil((end - start) / 3) * 4);
+    this.offset += this.buffer.write(source.toString('base64', start, end), this.offset, 'latin1');
+  }
+
+  /**
+   * Writes `"…"` around `source[start, end)` when those bytes are all printable ASCII other than
+   * `"` and `\\` (the JSON string of their text is then the bytes themselves) and returns true;
+   * otherwise writes nothing and returns false.
+   */
+  quotedPrintableAsciiBytes(source: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    this.reserve(length + 2);
+    const { buffer } = this;
+    const at = this.offset + 1 - start;
+    for (let i = start; i < end; i++) {
+      const c = source[i];
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+      buffer[at + i] = c;
+    }
+    buffer[this.offset] = 0x22;
+    buffer[this.offset + 1 + length] = 0x22;
+    this.offset += length + 2;
+    return true;
+  }
+
+  /**
+   * Makes room for `bytes` more without growing again. A writer that knows (or can estimate) its
+   * output's size calls it first: growing by doubling copies a 14 MB GetRecords answer twice over.
+   */
+  reserve(bytes: number): void {
     const needed = this.offset + bytes;
     if (needed <= this.buffer.length) return;
     const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));

@@ -1,4 +1,5 @@
 import { ByteWriter } from './byte-writer';
+import { isWireEncodable } from './wire-encodable';
 
 /**
  * Writes operation outputs as CBOR the way the AWS Java SDK reads x-amz-cbor-1.1: Buffers as
@@ -8,14 +9,15 @@ import { ByteWriter } from './byte-writer';
  */
 export function encodeCbor(value: unknown): Buffer {
   const writer = new ByteWriter();
-  writeItem(writer, value);
+  writeCborItem(writer, value);
   return writer.result();
 }
 
-function writeItem(writer: ByteWriter, value: unknown): void {
+/** One data item; a WireEncodable writes itself. */
+export function writeCborItem(writer: ByteWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
-      return writeText(writer, value);
+      return writeCborText(writer, value);
     case 'number':
       return writeNumber(writer, value);
     case 'boolean':
@@ -23,11 +25,12 @@ function writeItem(writer: ByteWriter, value: unknown): void {
     case 'object':
       if (value === null) return writer.uint8(0xf6);
       if (value instanceof Uint8Array) {
-        writeHead(writer, 2, value.byteLength);
+        writeCborHead(writer, 2, value.byteLength);
         return writer.bytes(value);
       }
       if (value instanceof Date) return writeTimestamp(writer, value);
       if (Array.isArray(value)) return writeArray(writer, value);
+      if (isWireEncodable(value)) return value.writeCbor(writer);
       return writeMap(writer, value as Record<string, unknown>);
     default:
       throw new TypeError(`A ${typeof value} cannot be written as CBOR`);
@@ -35,20 +38,20 @@ function writeItem(writer: ByteWriter, value: unknown): void {
 }
 
 function writeArray(writer: ByteWriter, items: unknown[]): void {
-  writeHead(writer, 4, items.length);
-  for (const item of items) writeItem(writer, item ?? null);
+  writeCborHead(writer, 4, items.length);
+  for (const item of items) writeCborItem(writer, item ?? null);
 }
 
 function writeMap(writer: ByteWriter, object: Record<string, unknown>): void {
   const keys = Object.keys(object);
   let present = 0;
   for (const key of keys) if (object[key] !== undefined && object[key] !== null) present++;
-  writeHead(writer, 5, present);
+  writeCborHead(writer, 5, present);
   for (const key of keys) {
     const member = object[key];
     if (member === undefined || member === null) continue;
-    writeText(writer, key);
-    writeItem(writer, member);
+    writeCborText(writer, key);
+    writeCborItem(writer, member);
   }
 }
 
@@ -64,18 +67,18 @@ function writeNumber(writer: ByteWriter, value: number): void {
     writer.uint8(0xfb);
     return writer.float64(value);
   }
-  if (value >= 0) writeHead(writer, 0, value);
-  else writeHead(writer, 1, -1 - value);
+  if (value >= 0) writeCborHead(writer, 0, value);
+  else writeCborHead(writer, 1, -1 - value);
 }
 
-function writeText(writer: ByteWriter, text: string): void {
+export function writeCborText(writer: ByteWriter, text: string): void {
   const length = Buffer.byteLength(text, 'utf8');
-  writeHead(writer, 3, length);
+  writeCborHead(writer, 3, length);
   writer.utf8(text, length);
 }
 
 /** The initial byte of a major type and its argument, in the shortest form. */
-function writeHead(writer: ByteWriter, major: number, argument: number): void {
+export function writeCborHead(writer: ByteWriter, major: number, argument: number): void {
   const type = major << 5;
   if (argument < 24) {
     writer.uint8(type | argument);

@@ -1,5 +1,6 @@
 import { ByteWriter } from './byte-writer';
 import type { WireCodec } from './wire-codec';
+import { isWireEncodable } from './wire-encodable';
 
 /**
  * AWS JSON 1.1: blobs are base64 strings and timestamps are epoch seconds, fractional when
@@ -12,7 +13,7 @@ export const json11Codec: WireCodec = {
   decode: (body) => JSON.parse(body.toString('utf8')),
   encode: (value) => {
     const writer = new ByteWriter();
-    writeJson(writer, value);
+    writeJsonValue(writer, value);
     return writer.result();
   },
 };
@@ -21,11 +22,14 @@ const QUOTE = 0x22;
 /** Strings of printable ASCII other than `"` and `\` go between quotes as they are, one byte per character. */
 const NEEDS_ESCAPING = /["\\]|[^ -~]/;
 
-/** JSON.stringify can only be taught Buffers and Dates through a replacer called for every value, hence this writer. */
-function writeJson(writer: ByteWriter, value: unknown): void {
+/**
+ * JSON.stringify can only be taught Buffers and Dates through a replacer called for every value,
+ * hence this writer. A WireEncodable writes itself.
+ */
+export function writeJsonValue(writer: ByteWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
-      return writeString(writer, value);
+      return writeJsonString(writer, value);
     case 'number':
       return writer.latin1(Number.isFinite(value) ? String(value) : 'null');
     case 'boolean':
@@ -35,6 +39,7 @@ function writeJson(writer: ByteWriter, value: unknown): void {
       if (value instanceof Uint8Array) return writeBase64(writer, value);
       if (value instanceof Date) return writer.latin1(String(value.getTime() / 1000));
       if (Array.isArray(value)) return writeArray(writer, value);
+      if (isWireEncodable(value)) return value.writeJson(writer);
       return writeObject(writer, value as Record<string, unknown>);
     default:
       throw new TypeError(`A ${typeof value} cannot be written as JSON`);
@@ -45,7 +50,7 @@ function writeArray(writer: ByteWriter, items: unknown[]): void {
   writer.uint8(0x5b);
   for (let i = 0; i < items.length; i++) {
     if (i > 0) writer.uint8(0x2c);
-    writeJson(writer, items[i] ?? null);
+    writeJsonValue(writer, items[i] ?? null);
   }
   writer.uint8(0x5d);
 }
@@ -58,9 +63,9 @@ function writeObject(writer: ByteWriter, object: Record<string, unknown>): void 
     if (member === undefined || member === null) continue;
     if (!first) writer.uint8(0x2c);
     first = false;
-    writeString(writer, key);
+    writeJsonString(writer, key);
     writer.uint8(0x3a);
-    writeJson(writer, member);
+    writeJsonValue(writer, member);
   }
   writer.uint8(0x7d);
 }
@@ -72,7 +77,7 @@ function writeObject(writer: ByteWriter, object: Record<string, unknown>): void 
  */
 const SHORT_STRING = 16;
 
-function writeString(writer: ByteWriter, text: string): void {
+export function writeJsonString(writer: ByteWriter, text: string): void {
   if (text.length <= SHORT_STRING && writer.quotedPrintableAscii(text)) return;
   if (NEEDS_ESCAPING.test(text)) return writer.utf8(JSON.stringify(text));
   writer.uint8(QUOTE);

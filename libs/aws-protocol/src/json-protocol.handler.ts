@@ -8,6 +8,8 @@ import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge-types';
 import { EventStreamOutput } from './event-stream-output';
 import { shapeInput } from './input-shaper';
 import { validateInput } from './input-validator';
+import { json11Codec } from './json-1-1.codec';
+import { readJsonInput } from './json-input-reader';
 import { ServiceError } from './service-error';
 import type { ServiceModel } from './service-model';
 import type { WireCodec, WireProtocol } from './wire-codec';
@@ -84,14 +86,18 @@ export function createJsonProtocolHandler(options: JsonProtocolOptions): EdgeHan
     }
 
     try {
-      const body = decodeBody(codec, request.body);
+      const inputShape = operation ? model.operations[operation].input?.shape : undefined;
+      // Plain JSON bodies are read straight into the shaped input; the generic way reads the rest
+      // and words their errors. A body read directly is well-formed and well-typed, so skipping
+      // the generic steps changes no answer.
+      const direct = inputShape && codec === json11Codec ? readJsonInput(model, inputShape, request.body) : undefined;
+      const body = direct ?? decodeBody(codec, request.body);
       if (!operation) throw new ServiceError('UnknownOperationException', '');
       const implementation = operations[operation];
       if (!implementation) throw new ServiceError('UnknownOperationException', `The operation ${operation} is not supported by this server.`);
       const caller = identifyCaller(request, options);
       const context: RequestContext = { requestId, ...caller, protocol: codec.protocol, operation };
-      const inputShape = model.operations[operation].input?.shape;
-      const input = inputShape ? shapeInput(model, inputShape, body, codec.timestampUnitMs) : {};
+      const input = direct ?? (inputShape ? shapeInput(model, inputShape, body, codec.timestampUnitMs) : {});
       if (inputShape) validateInput(model, inputShape, input);
       return successResponse(codec, mediaType, await implementation(input, context), headers);
     } catch (error) {

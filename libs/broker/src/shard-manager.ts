@@ -45,7 +45,9 @@ export class ShardManager implements ShardDataPlane {
     const bounds = boundsOf(log);
     const available = Math.max(0, bounds.nextOffset - Math.max(request.fromOffset, bounds.startOffset));
     if (available === 0) return { records: [], ...bounds };
-    const records = log.read(request.fromOffset, Math.min(request.maxRecords, available), request.maxBytes);
+    // Views, not decoded records: GetRecords copies their bytes straight into its answer, and
+    // the gRPC service reads them like any StoredRecord.
+    const records = log.readViews(request.fromOffset, Math.min(request.maxRecords, available), request.maxBytes);
     return { records, ...bounds };
   }
 

@@ -1,3 +1,4 @@
+import type { KinesisRecordList } from '@spate/kds';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 
 interface PutRecordsLike {
@@ -37,11 +38,10 @@ export class EdgeMetrics {
       this.incomingRecords.inc({ stream }, request.Records.length - failed);
       this.incomingBytes.inc({ stream }, bytes);
     } else if (operation === 'GetRecords') {
-      const records = (output as { Records?: Array<{ Data: Buffer }> }).Records ?? [];
-      let bytes = 0;
-      for (const record of records) bytes += record.Data.length;
-      this.getRecords.inc(records.length);
-      this.getRecordsBytes.inc(bytes);
+      // The records are a list that writes itself to the wire; it knows its count and data bytes.
+      const { Records } = output as { Records: KinesisRecordList };
+      this.getRecords.inc(Records.length);
+      this.getRecordsBytes.inc(Records.dataBytes);
     }
   }
 

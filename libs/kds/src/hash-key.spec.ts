@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseExplicitHashKey, partitionKeyHash, recordHashKey } from './hash-key';
+import { hashKeyOfWords, parseExplicitHashKey, partitionKeyHash, recordHashKey, writeRecordHashKey } from './hash-key';
 import { MAX_HASH_KEY } from './hash-range';
 import { failureOf, kinesisFailure } from './testing/kinesis-failure';
 
@@ -33,5 +33,33 @@ describe('hash keys', () => {
   it('routes by the explicit hash key when one is given', () => {
     expect(recordHashKey({ PartitionKey: 'a', ExplicitHashKey: '5' })).toBe(5n);
     expect(recordHashKey({ PartitionKey: 'a' })).toBe(partitionKeyHash('a'));
+  });
+
+  it('writes as four words the same hash key it gives as a number', () => {
+    const words = new Uint32Array(8);
+    const records = [
+      { PartitionKey: '' },
+      { PartitionKey: 'x'.repeat(55) },
+      { PartitionKey: 'x'.repeat(56) },
+      { PartitionKey: 'ключ' },
+      { PartitionKey: 'a\u007f\u0080' },
+      { PartitionKey: 'a', ExplicitHashKey: '0' },
+      { PartitionKey: 'a', ExplicitHashKey: MAX_HASH_KEY.toString() },
+      { PartitionKey: 'a', ExplicitHashKey: '4294967296' },
+    ];
+    for (let length = 0; length < 300; length++) {
+      records.push({ PartitionKey: Array.from({ length }, (_, i) => String.fromCharCode(32 + ((i * 7 + length) % 95))).join('') });
+    }
+    for (const record of records) {
+      writeRecordHashKey(record, words, 4);
+      expect(hashKeyOfWords(words, 4)).toBe(recordHashKey(record));
+    }
+  });
+
+  it('refuses an explicit hash key out of range when writing words too', async () => {
+    const value = (MAX_HASH_KEY + 1n).toString();
+    expect(await failureOf(() => writeRecordHashKey({ PartitionKey: 'a', ExplicitHashKey: value }, new Uint32Array(4), 0))).toEqual(
+      await failureOf(() => recordHashKey({ PartitionKey: 'a', ExplicitHashKey: value })),
+    );
   });
 });

@@ -28,3 +28,25 @@ export function recordHashKey(record: { PartitionKey: string; ExplicitHashKey?: 
     ? partitionKeyHash(record.PartitionKey)
     : parseExplicitHashKey(record.ExplicitHashKey);
 }
+
+/**
+ * The record's hash key as four 32-bit words, most significant first, written into
+ * `words[at..at + 3]`: what routing compares (see ShardRouter.routeWords), with no BigInt made for
+ * a partition key. The same number recordHashKey gives.
+ */
+export function writeRecordHashKey(record: { PartitionKey: string; ExplicitHashKey?: string }, words: Uint32Array, at: number): void {
+  if (record.ExplicitHashKey === undefined) {
+    const digest = hash('md5', record.PartitionKey, 'buffer');
+    for (let i = 0; i < 4; i++) words[at + i] = digest.readUInt32BE(i * 4);
+    return;
+  }
+  const key = parseExplicitHashKey(record.ExplicitHashKey);
+  for (let i = 0; i < 4; i++) words[at + i] = Number((key >> BigInt(96 - 32 * i)) & 0xffffffffn);
+}
+
+/** The hash key that four words (as writeRecordHashKey writes them) spell. */
+export function hashKeyOfWords(words: Uint32Array, at: number): bigint {
+  let key = 0n;
+  for (let i = 0; i < 4; i++) key = (key << 32n) | BigInt(words[at + i]);
+  return key;
+}

@@ -1,4 +1,4 @@
-import { recordHashKey } from './hash-key';
+import { writeRecordHashKey } from './hash-key';
 import { KinesisError } from './kinesis-error';
 import type { KdsContext } from './ports/kds-context';
 import { type RecordToAppend, ShardSealedError } from './ports/shard-data-plane';
@@ -42,12 +42,13 @@ export async function writableStream(ctx: KdsContext, ref: StreamRef): Promise<S
  */
 export function checkRecordSizes(meta: StreamMeta, records: RecordToWrite[], path: (i: number) => string): void {
   const max = meta.maxRecordSizeKiB * 1024;
-  const errors = records.flatMap((record, i) => {
-    const n = record.Data.length;
-    return n <= max
-      ? []
-      : [`Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${path(i)}' failed to satisfy constraint: Member must have length less than or equal to ${max}`];
-  });
+  const errors: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const n = records[i].Data.length;
+    if (n > max) {
+      errors.push(`Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${path(i)}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+    }
+  }
   if (errors.length > 0) {
     const count = `${errors.length} validation error${errors.length === 1 ? '' : 's'} detected: `;
     throw new KinesisError('ValidationException', count + errors.join('; '));
@@ -71,14 +72,16 @@ export async function writeRecords(
   meta: StreamMeta,
   records: RecordToWrite[],
 ): Promise<WriteOutcome[]> {
-  const hashKeys = records.map(recordHashKey);
+  // Four words per record (see writeRecordHashKey): no BigInt per record.
+  const hashKeys = new Uint32Array(records.length * 4);
+  for (let i = 0; i < records.length; i++) writeRecordHashKey(records[i], hashKeys, i * 4);
   const outcomes: WriteOutcome[] = new Array(records.length);
   let pending = admit(ctx, meta, records, hashKeys, outcomes);
   for (let attempt = 0; pending.length > 0; attempt++) {
     const router = shardRouter(meta);
     const groups = new Map<string, { shard: ShardMeta; indexes: number[] }>();
     for (const i of pending) {
-      const shard = router.route(hashKeys[i]);
+      const shard = router.routeWords(hashKeys, i * 4);
       const group = groups.get(shard.shardId);
       if (group) group.indexes.push(i);
       else groups.set(shard.shardId, { shard, indexes: [i] });
@@ -112,7 +115,7 @@ function admit(
   ctx: KdsContext,
   meta: StreamMeta,
   records: RecordToWrite[],
-  hashKeys: bigint[],
+  hashKeys: Uint32Array,
   outcomes: WriteOutcome[],
 ): number[] {
   const limiter = ctx.settings.enforceThroughputLimits ? ctx.throughput : undefined;
@@ -120,7 +123,7 @@ function admit(
   const router = shardRouter(meta);
   const nowMs = ctx.now();
   return records.flatMap((record, i) => {
-    const shard = router.route(hashKeys[i]);
+    const shard = router.routeWords(hashKeys, i * 4);
     if (limiter.tryWrite(`${meta.streamId}/${shard.shardId}`, recordBytes(record), nowMs)) return [i];
     outcomes[i] = {
       written: false,
@@ -132,9 +135,6 @@ function admit(
 }
 
 function toAppend(record: RecordToWrite): RecordToAppend {
-  return {
-    partitionKey: record.PartitionKey,
-    data: record.Data,
-    ...(record.ExplicitHashKey !== undefined && { explicitHashKey: record.ExplicitHashKey }),
-  };
+  if (record.ExplicitHashKey === undefined) return { partitionKey: record.PartitionKey, data: record.Data };
+  return { partitionKey: record.PartitionKey, data: record.Data, explicitHashKey: record.ExplicitHashKey };
 }

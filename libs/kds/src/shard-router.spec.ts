@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { evenHashRanges, MAX_HASH_KEY } from './hash-range';
 import { shardRouter } from './shard-router';
 import { aStreamMeta } from './testing/stream-meta.fixture';
@@ -53,5 +54,32 @@ describe('shard router', () => {
       nextShardIndex: 3,
     });
     expect(shardRouter(two).route(MAX_HASH_KEY).index).toBe(2);
+  });
+
+  it('routes hash keys given as words exactly as it routes them as numbers, near every boundary too', () => {
+    // Uneven ranges whose starts differ only in their low words, and a gap, which both refuse.
+    const third = MAX_HASH_KEY / 3n;
+    const ranges = [
+      { start: 0n, end: third },
+      { start: third + 1n, end: third + 2n },
+      { start: third + 3n, end: (third << 1n) | 0xffffffffn },
+      { start: ((third << 1n) | 0xffffffffn) + 1n, end: MAX_HASH_KEY - 10n },
+    ];
+    const router = shardRouter(aStreamMeta({ streamId: 'router-d', shards: shardsOf(ranges), nextShardIndex: 4 }));
+    const keys = ranges.flatMap(({ start, end }) => [start - 1n, start, start + 1n, end - 1n, end, end + 1n]);
+    for (let i = 0; i < 2000; i++) keys.push(BigInt('0x' + randomBytes(16).toString('hex')));
+    keys.push(0n, MAX_HASH_KEY);
+    const words = new Uint32Array(4);
+    const outcome = (route: () => unknown) => {
+      try {
+        return route();
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    for (const key of keys.filter((k) => k >= 0n && k <= MAX_HASH_KEY)) {
+      for (let w = 0; w < 4; w++) words[w] = Number((key >> BigInt(96 - 32 * w)) & 0xffffffffn);
+      expect(outcome(() => router.routeWords(words, 0))).toEqual(outcome(() => router.route(key)));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { readSync } from 'node:fs';
-import { type FrameBytes, frameTotalBytes, isIntactFrame } from './record-frame';
+import { type FrameBytes, frameTotalBytes, isIntactFrame, isWellFormedFrame } from './record-frame';
 
 export type CursorStep = 'frame' | 'end' | 'bad';
 
@@ -28,9 +28,10 @@ export class FrameCursor implements FrameBytes {
 
   /**
    * Loads the frame at `position`: 'frame' when it is whole and intact, 'end' at `end`, 'bad' when
-   * the range ends inside it or it fails its checks.
+   * the range ends inside it or it fails its checks. Without `checksum`, the frame's checksum is
+   * left to the caller, who checks many frames at once (see areIntactChecksums).
    */
-  load(): CursorStep {
+  load(checksum = true): CursorStep {
     const remaining = this.end - this.position;
     if (remaining <= 0) return 'end';
     if (remaining < 4) return 'bad';
@@ -43,7 +44,7 @@ export class FrameCursor implements FrameBytes {
     if (!this.holds(size)) return 'bad';
     this.at = this.position - this.bufferStart;
     this.size = size;
-    return isIntactFrame(this, this.at, size) ? 'frame' : 'bad';
+    return (checksum ? isIntactFrame : isWellFormedFrame)(this, this.at, size) ? 'frame' : 'bad';
   }
 
   /** Moves past the frame load() just returned. */

@@ -1,5 +1,6 @@
 export { LogClosedError, LogCorruptionError, LogFailedError, LogInUseError, LogSealedError } from './errors';
 export type { LogRecord, LogRecordInput } from './log-record';
 export type { ShardLogRecovery } from './log-recovery';
+export type { RecordView } from './record-view';
 export { ShardLog } from './shard-log';
 export type { FsyncPolicy, ShardLogOptions } from './shard-log-options';

@@ -1,6 +1,8 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { LogDirectory } from './log-directory';
 import type { LogRecord } from './log-record';
 import { planBatch } from './record-frame';
+import type { RecordView } from './record-view';
 import { Segment } from './segment';
 import { type ReadBudget, readSegment, segmentOffsetAtTimestamp } from './segment-reader';
 import { useTempDir } from './temp-dir.fixture';
@@ -61,8 +63,65 @@ describe('segment reader', () => {
       expect(b.records.map((r) => r.offset)).toEqual([508]);
     });
 
+    describe('checksums, checked together per read buffer', () => {
+      /** Flips a byte of the data of the frame at `position` while `read` runs. */
+      function withCorruptFrame(target: Segment, position: number, read: () => void): void {
+        const fd = openSync(target.paths.log, 'r+');
+        const byte = Buffer.alloc(1);
+        readSync(fd, byte, 0, 1, position + 29);
+        writeSync(fd, Buffer.from([byte[0] ^ 0x10]), 0, 1, position + 29);
+        try {
+          read();
+        } finally {
+          writeSync(fd, byte, 0, 1, position + 29);
+          closeSync(fd);
+        }
+      }
+      const corruptAt = (position: number) => expect.objectContaining({ name: 'LogCorruptionError', position });
+      /** Frames of the fixture: 27 bytes of header, 'pk', 50 bytes of data. */
+      const FRAME = 79;
+
+      it('reports the first frame that fails its checksum, wherever it lies', () => {
+        for (const k of [0, 1, 2, 17, 63, 64, arrivals.length - 1]) {
+          withCorruptFrame(segment, k * FRAME, () => {
+            expect(() => readSegment(segment, BASE, budget(1000, 1 << 20))).toThrow(corruptAt(k * FRAME));
+          });
+        }
+        expect(readSegment(segment, BASE, budget(1000, 1 << 20))).toBe(false);
+      });
+
+      it('checks the frame that stops the byte budget, as when every frame was checked on loading', () => {
+        withCorruptFrame(segment, 3 * FRAME, () => {
+          expect(() => readSegment(segment, BASE, budget(1000, 52 * 3 + 51))).toThrow(corruptAt(3 * FRAME));
+          expect(readSegment(segment, BASE, budget(3, 1 << 20))).toBe(true);
+        });
+      });
+
+      it('checks runs that span several read buffers', () => {
+        const big = Segment.create(new LogDirectory(dir.path).segmentPaths(10_000), 10_000, 4096);
+        try {
+          // Small records then large ones: reading the large ones from the middle outgrows the
+          // read size the segment's average frame suggests, so the cursor refills.
+          big.append(planBatch(Array.from({ length: 300 }, () => ({ partitionKey: 'pk', data: Buffer.alloc(1) }))), 1);
+          big.append(planBatch(Array.from({ length: 300 }, (_, i) => ({ partitionKey: 'pk', data: Buffer.alloc(1000, i) }))), 2);
+          const positionOf = (k: number) => 30 * Math.min(k, 300) + 1029 * Math.max(0, k - 300);
+          const b = budget(300, 1 << 30);
+          expect(readSegment(big, 10_300, b)).toBe(true);
+          expect(b.records).toHaveLength(300);
+          expect(new Set(b.records.map((r) => r.source)).size).toBeGreaterThan(1);
+          for (const k of [301, 350, 420, 599]) {
+            withCorruptFrame(big, positionOf(k), () => {
+              expect(() => readSegment(big, 10_300, budget(300, 1 << 30))).toThrow(corruptAt(positionOf(k)));
+            });
+          }
+        } finally {
+          big.close();
+        }
+      });
+    });
+
     it('counts bytes already spent by earlier segments against maxBytes', () => {
-      const b: ReadBudget = { maxRecords: 1000, maxBytes: 100, bytes: 90, records: [{} as LogRecord] };
+      const b: ReadBudget = { maxRecords: 1000, maxBytes: 100, bytes: 90, records: [{} as RecordView] };
       expect(readSegment(segment, BASE, b)).toBe(true);
       expect(b.records).toHaveLength(1);
     });

@@ -1,6 +1,17 @@
 import { LogCorruptionError } from './errors';
-import type { LogRecord } from './log-record';
-import { FRAME_HEADER_BYTES, decodeFrame, frameArrivalMs, frameOffset, frameRecordBytes } from './record-frame';
+import type { FrameCursor } from './frame-cursor';
+import {
+  type FrameBytes,
+  FRAME_HEADER_BYTES,
+  areIntactChecksums,
+  frameArrivalMs,
+  frameOffset,
+  frameRecordBytes,
+  frameTotalBytes,
+  isIntactFrame,
+  viewFrame,
+} from './record-frame';
+import type { RecordView } from './record-view';
 import type { Segment } from './segment';
 
 const MIN_READ_CHUNK_BYTES = 64 * 1024;
@@ -11,7 +22,7 @@ export interface ReadBudget {
   maxRecords: number;
   maxBytes: number;
   bytes: number;
-  records: LogRecord[];
+  records: RecordView[];
 }
 
 /**
@@ -20,21 +31,69 @@ export interface ReadBudget {
  * for one more record. The first record of a read always fits. Records are views into a few large
  * read buffers, sized from the budget and the segment's average frame so that one read syscall
  * usually serves the whole call.
+ *
+ * Every frame loaded is checked, the one that stops the budget included, as when each was checked
+ * on loading; but the checksums of the frames after the first are checked together, per read
+ * buffer (see ChecksumRun), before anything is returned.
  */
 export function readSegment(segment: Segment, fromOffset: number, budget: ReadBudget): boolean {
   const { records } = budget;
   const cursor = segment.cursorAt(fromOffset, readChunkBytes(segment, budget));
+  const unchecked = new ChecksumRun(segment);
   for (let offset = fromOffset; ; ) {
     const { at, size } = cursor;
-    if (frameOffset(cursor, at) !== offset) throw new LogCorruptionError(segment.paths.log, cursor.position);
+    if (frameOffset(cursor, at) !== offset) {
+      unchecked.verify();
+      throw new LogCorruptionError(segment.paths.log, cursor.position);
+    }
     const cost = frameRecordBytes(cursor, at, size);
-    if (records.length > 0 && budget.bytes + cost > budget.maxBytes) return true;
-    records.push(decodeFrame(cursor, at, size));
+    if (records.length > 0 && budget.bytes + cost > budget.maxBytes) return unchecked.verify(true);
+    records.push(viewFrame(cursor, at, size));
     budget.bytes += cost;
-    if (records.length >= budget.maxRecords) return true;
-    if (++offset === segment.nextOffset) return false;
+    if (records.length >= budget.maxRecords) return unchecked.verify(true);
+    if (++offset === segment.nextOffset) return unchecked.verify(false);
     cursor.advance();
-    if (cursor.load() !== 'frame') throw new LogCorruptionError(segment.paths.log, cursor.position);
+    if (cursor.load(false) !== 'frame') {
+      unchecked.verify();
+      throw new LogCorruptionError(segment.paths.log, cursor.position);
+    }
+    unchecked.add(cursor);
+  }
+}
+
+/** Frames loaded back to back without their checksums checked, all in one read buffer. */
+class ChecksumRun {
+  private bytes: FrameBytes | undefined;
+  /** Where the run starts in `bytes`, and at what file position. */
+  private from = 0;
+  private to = 0;
+  private position = 0;
+
+  constructor(private readonly segment: Segment) {}
+
+  /** Adds the frame the cursor just loaded, checking the run so far first if it is in another buffer. */
+  add(cursor: FrameCursor): void {
+    if (this.bytes !== undefined && this.bytes.buffer !== cursor.buffer) this.verify();
+    if (this.bytes === undefined) {
+      this.bytes = { buffer: cursor.buffer, view: cursor.view };
+      this.from = cursor.at;
+      this.position = cursor.position;
+    }
+    this.to = cursor.at + cursor.size;
+  }
+
+  /** Checks the run's checksums and empties it; throws at the first corrupt frame, else returns `spent`. */
+  verify(spent = false): boolean {
+    const { bytes, from, to } = this;
+    this.bytes = undefined;
+    if (bytes !== undefined && !areIntactChecksums(bytes, from, to)) {
+      for (let at = from; at < to; at += frameTotalBytes(bytes, at)) {
+        if (!isIntactFrame(bytes, at, frameTotalBytes(bytes, at))) {
+          throw new LogCorruptionError(this.segment.paths.log, this.position + at - from);
+        }
+      }
+    }
+    return spent;
   }
 }
 

@@ -6,6 +6,7 @@ import { LogDirectory, type SyncTarget } from './log-directory';
 import type { LogRecord, LogRecordInput } from './log-record';
 import { type ShardLogRecovery, openSegments } from './log-recovery';
 import { type BatchPlan, planBatch } from './record-frame';
+import type { RecordView } from './record-view';
 import { expiredSegmentCount } from './retention';
 import { Segment } from './segment';
 import { type ReadBudget, readSegment, segmentOffsetAtTimestamp } from './segment-reader';
@@ -153,6 +154,14 @@ export class ShardLog {
    * Record data are views into shared read buffers.
    */
   read(fromOffset: number, maxRecords: number, maxBytes: number): LogRecord[] {
+    return this.readViews(fromOffset, maxRecords, maxBytes).map((view) => view.toLogRecord());
+  }
+
+  /**
+   * The records read() returns, as views over the read buffers (see RecordView): for readers that
+   * copy bytes out rather than use strings and Buffers, such as a GetRecords response encoder.
+   */
+  readViews(fromOffset: number, maxRecords: number, maxBytes: number): RecordView[] {
     this.assertOpen();
     requireInteger('fromOffset', fromOffset, 0);
     requireInteger('maxRecords', maxRecords, 1);

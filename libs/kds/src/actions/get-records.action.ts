@@ -1,14 +1,16 @@
 import { KinesisError } from '../kinesis-error';
-import type { GetRecordsInput, GetRecordsOutput, KinesisRecord } from '../model/kinesis-shapes';
+import { KinesisRecordList } from '../kinesis-record-list';
+import type { GetRecordsInput, GetRecordsOutput } from '../model/kinesis-shapes';
 import type { KdsContext } from '../ports/kds-context';
-import type { StoredRecord } from '../ports/shard-data-plane';
-import { encodeSequenceNumber } from '../sequence-number';
 import { decodeShardIterator, encodeShardIterator } from '../shard-iterator';
 import { childShards, closedShardEnd, isShardExpired, shardAddress, shardNotFound } from '../stream-shards';
 
 export const DEFAULT_GET_RECORDS_LIMIT = 10_000;
 /** A GetRecords response carries at most 10 MiB of data. */
 export const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
+
+/** GetRecordsOutput with its Records as a list that writes itself to the wire (see KinesisRecordList). */
+export type GetRecordsAnswer = Omit<GetRecordsOutput, 'Records'> & { Records: KinesisRecordList };
 
 /**
  * Reads from the iterator's position. At the end of a closed shard (the read reaches the offset
@@ -17,7 +19,7 @@ export const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
  * MillisBehindLatest is 0 when the read reached the newest record, else the age of the last
  * record returned. The StreamARN member only routes the request on AWS and is not checked.
  */
-export async function getRecords(ctx: KdsContext, input: GetRecordsInput): Promise<GetRecordsOutput> {
+export async function getRecords(ctx: KdsContext, input: GetRecordsInput): Promise<GetRecordsAnswer> {
   const nowMs = ctx.now();
   const iterator = decodeShardIterator(ctx.settings, input.ShardIterator, nowMs);
   const { account, region } = ctx.caller;
@@ -46,11 +48,12 @@ export async function getRecords(ctx: KdsContext, input: GetRecordsInput): Promi
   // The read starts at the trim horizon if that is later, so the count alone does not stop it at the end.
   const read = result?.records ?? [];
   const records = end === undefined ? read : read.filter((record) => record.offset < end);
-  limiter?.readDone(shardKey, records.reduce((sum, record) => sum + record.data.length, 0), nowMs);
+  const list = new KinesisRecordList(shard.index, records, meta.encryption.type === 'KMS');
+  limiter?.readDone(shardKey, list.dataBytes, nowMs);
 
   const last = records[records.length - 1];
   const nextOffset = last ? last.offset + 1 : Math.max(iterator.offset, result?.startOffset ?? 0);
-  const output: GetRecordsOutput = { Records: toKinesisRecords(shard.index, records, meta.encryption.type === 'KMS') };
+  const output: GetRecordsAnswer = { Records: list };
   if (end !== undefined && nextOffset >= end) {
     output.ChildShards = childShards(meta, shard);
     output.MillisBehindLatest = 0;
@@ -64,23 +67,4 @@ export async function getRecords(ctx: KdsContext, input: GetRecordsInput): Promi
     issuedAtMs: nowMs,
   });
   return output;
-}
-
-/** Records appended together share an arrival time, and so one Date (which nothing mutates). */
-function toKinesisRecords(shardIndex: number, records: StoredRecord[], encrypted: boolean): KinesisRecord[] {
-  const out = new Array<KinesisRecord>(records.length);
-  let arrival = new Date(NaN);
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i];
-    if (record.arrivalMs !== arrival.getTime()) arrival = new Date(record.arrivalMs);
-    const kinesisRecord: KinesisRecord = {
-      SequenceNumber: encodeSequenceNumber(shardIndex, record.offset),
-      ApproximateArrivalTimestamp: arrival,
-      Data: record.data,
-      PartitionKey: record.partitionKey,
-    };
-    if (encrypted) kinesisRecord.EncryptionType = 'KMS';
-    out[i] = kinesisRecord;
-  }
-  return out;
 }

@@ -31,7 +31,7 @@ describe('GetShardIterator', () => {
       ...request,
     });
     const { Records } = await getRecords(kds.ctx(), { ShardIterator });
-    return Records.map((r) => r.Data.toString());
+    return Records.toArray().map((r) => r.Data.toString());
   };
 
   describe('functionality', () => {
@@ -57,7 +57,7 @@ describe('GetShardIterator', () => {
         ShardIteratorType: 'LATEST',
       });
       await put('new');
-      expect((await getRecords(kds.ctx(), { ShardIterator })).Records.map((r) => r.Data.toString())).toEqual(['new']);
+      expect((await getRecords(kds.ctx(), { ShardIterator })).Records.toArray().map((r) => r.Data.toString())).toEqual(['new']);
     });
 
     it('AT_SEQUENCE_NUMBER starts at that record and AFTER_SEQUENCE_NUMBER after it', async () => {
@@ -101,8 +101,8 @@ describe('GetShardIterator', () => {
         Timestamp: new Date(kds.nowMs),
       });
       await put('b');
-      expect((await getRecords(kds.ctx(), { ShardIterator: empty })).Records.map((r) => r.Data.toString())).toEqual(['a', 'b']);
-      expect((await getRecords(kds.ctx(), { ShardIterator: now })).Records.map((r) => r.Data.toString())).toEqual(['b']);
+      expect((await getRecords(kds.ctx(), { ShardIterator: empty })).Records.toArray().map((r) => r.Data.toString())).toEqual(['a', 'b']);
+      expect((await getRecords(kds.ctx(), { ShardIterator: now })).Records.toArray().map((r) => r.Data.toString())).toEqual(['b']);
     });
 
     it('refuses an AT_TIMESTAMP in the future', async () => {
