@@ -27,7 +27,7 @@ export const edgeSchema = {
   iteratorTtlMs: integerSetting({ env: 'SPATE_ITERATOR_TTL_MS', description: 'Lifetime of a shard iterator.', default: 300_000, min: 1000 }),
   enforceThroughputLimits: booleanSetting({
     env: 'SPATE_ENFORCE_THROUGHPUT',
-    description: 'Per-shard limits as on AWS: 1 MiB/s or 1,000 records/s in, 2 MiB/s and 5 GetRecords calls/s out.',
+    description: 'Per-shard limits as on AWS: 1 MiB/s or 1,000 records/s in, 2 MiB/s and 5 GetRecords calls/s out, 5 GetShardIterator calls/s.',
     default: false,
   }),
 };

@@ -38,6 +38,15 @@ describe('throughput limiter', () => {
     expect(limiter.tryRead('s/a', t0 + 200)).toBe(true);
   });
 
+  it('admits 5 GetShardIterator calls per second per shard, apart from GetRecords calls', () => {
+    const limiter = new ThroughputLimiter();
+    for (let i = 0; i < 5; i++) expect(limiter.tryGetIterator('s/a', t0)).toBe(true);
+    expect(limiter.tryGetIterator('s/a', t0)).toBe(false);
+    expect(limiter.tryGetIterator('s/b', t0)).toBe(true);
+    expect(limiter.tryRead('s/a', t0)).toBe(true);
+    expect(limiter.tryGetIterator('s/a', t0 + 200)).toBe(true);
+  });
+
   it('throttles reads after a 10 MiB response until 2 MiB per second has repaid it', () => {
     const limiter = new ThroughputLimiter();
     expect(limiter.tryRead('s/a', t0)).toBe(true);

@@ -1,6 +1,7 @@
 /**
  * Per-shard token buckets with AWS's provisioned limits: writes 1 MiB/s and 1,000 records/s
- * (partition keys count toward the bytes), reads 5 GetRecords calls/s and 2 MiB/s.
+ * (partition keys count toward the bytes), reads 5 GetRecords calls/s and 2 MiB/s, and 5
+ * GetShardIterator calls/s.
  *
  * A byte bucket may go into debt: a request larger than the bucket (a large record, or a 10 MiB
  * GetRecords response) is admitted when the bucket is full and repaid by the refill, which is how
@@ -20,6 +21,7 @@ const WRITE_BYTES: Rate = { perSecond: MiB };
 const WRITE_RECORDS: Rate = { perSecond: 1000 };
 const READ_CALLS: Rate = { perSecond: 5 };
 const READ_BYTES: Rate = { perSecond: 2 * MiB };
+const ITERATOR_CALLS: Rate = { perSecond: 5 };
 
 class Bucket {
   private tokens: number;
@@ -57,6 +59,7 @@ interface ShardBuckets {
   writeRecords: Bucket;
   readCalls: Bucket;
   readBytes: Bucket;
+  iteratorCalls: Bucket;
 }
 
 export class ThroughputLimiter {
@@ -80,6 +83,14 @@ export class ThroughputLimiter {
     return true;
   }
 
+  /** Admits one GetShardIterator call on the shard, or returns false. */
+  tryGetIterator(shardKey: string, nowMs: number): boolean {
+    const { iteratorCalls } = this.buckets(shardKey, nowMs);
+    if (!iteratorCalls.allows(1)) return false;
+    iteratorCalls.take(1);
+    return true;
+  }
+
   readDone(shardKey: string, bytes: number, nowMs: number): void {
     this.buckets(shardKey, nowMs).readBytes.take(bytes);
   }
@@ -93,6 +104,7 @@ export class ThroughputLimiter {
         writeRecords: new Bucket(WRITE_RECORDS, nowMs),
         readCalls: new Bucket(READ_CALLS, nowMs),
         readBytes: new Bucket(READ_BYTES, nowMs),
+        iteratorCalls: new Bucket(ITERATOR_CALLS, nowMs),
       };
       this.shards.set(shardKey, buckets);
     }

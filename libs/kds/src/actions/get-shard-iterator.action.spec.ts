@@ -6,6 +6,7 @@ import { openTestKds, type TestKds } from '../testing/test-kds';
 import { getRecords } from './get-records.action';
 import { getShardIterator } from './get-shard-iterator.action';
 import { putRecords } from './put-records.action';
+import { ThroughputLimiter } from '../throughput-limiter';
 
 describe('GetShardIterator', () => {
   let kds: TestKds;
@@ -35,6 +36,18 @@ describe('GetShardIterator', () => {
   };
 
   describe('functionality', () => {
+    it('allows five calls per second per shard when limits are enforced', async () => {
+      kds.settings.enforceThroughputLimits = true;
+      const ctx = { ...kds.ctx(), throughput: new ThroughputLimiter() };
+      const request = { StreamName: 'orders', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' } as const;
+      for (let i = 0; i < 5; i++) await getShardIterator(ctx, request);
+      expect(await failureOf(getShardIterator(ctx, request))).toEqual(
+        kinesisFailure('ProvisionedThroughputExceededException', 'Rate exceeded for shard shardId-000000000000 in stream orders under account 123456789012.'),
+      );
+      kds.advance(200);
+      expect((await getShardIterator(ctx, request)).ShardIterator).toBeDefined();
+    });
+
     beforeEach(async () => {
       await aStream(kds);
     });
