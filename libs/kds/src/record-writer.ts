@@ -4,7 +4,7 @@ import type { KdsContext } from './ports/kds-context';
 import { type RecordToAppend, ShardSealedError } from './ports/shard-data-plane';
 import type { ShardMeta, StreamMeta } from './ports/stream-meta';
 import type { StreamRef } from './ports/stream-repository';
-import { encodeSequenceNumber } from './sequence-number';
+import { SequenceNumberDigits } from './sequence-number-digits';
 import { shardRouter } from './shard-router';
 import { shardAddress } from './stream-shards';
 
@@ -94,9 +94,12 @@ export async function writeRecords(
             ...shardAddress(meta, shard),
             records: indexes.map((i) => toAppend(records[i])),
           });
+          // Consecutive offsets: the digits of each number follow from the previous one's.
+          const digits = new SequenceNumberDigits(shard.index);
+          const text = Buffer.allocUnsafe(SequenceNumberDigits.length);
           indexes.forEach((i, n) => {
-            const sequenceNumber = encodeSequenceNumber(shard.index, firstOffset + n);
-            outcomes[i] = { written: true, shardId: shard.shardId, sequenceNumber };
+            digits.write(firstOffset + n, text, 0);
+            outcomes[i] = { written: true, shardId: shard.shardId, sequenceNumber: text.toString('latin1') };
           });
         } catch (error) {
           if (error instanceof ShardSealedError && attempt === 0) sealed.push(...indexes);
