@@ -1,5 +1,6 @@
 import { matchesPattern } from './model-pattern';
-import { shapeOf, targetOf, type ServiceModel, type Shape } from './service-model';
+import { CompiledShapes } from './compiled-shapes';
+import { targetOf, type ServiceModel, type Shape } from './service-model';
 
 /** Whether a non-undefined value satisfies its shape (null never does). */
 type CheckFn = (value: unknown) => boolean;
@@ -20,24 +21,14 @@ const compilers = new WeakMap<ServiceModel, CheckCompiler>();
 const NUMBER_TYPES = new Set(['byte', 'short', 'integer', 'long', 'float', 'double']);
 
 class CheckCompiler {
-  private readonly compiled = new Map<string, CheckFn>();
+  private readonly shapes: CompiledShapes<CheckFn>;
 
-  constructor(private readonly model: ServiceModel) {}
+  constructor(private readonly model: ServiceModel) {
+    this.shapes = new CompiledShapes(model, (shape) => this.build(shape));
+  }
 
   check(shapeName: string): CheckFn {
-    const existing = this.compiled.get(shapeName);
-    if (existing) return existing;
-    // A recursive shape reaches itself while being built: it calls through this stand-in.
-    let built: CheckFn | undefined;
-    this.compiled.set(shapeName, (value) => (built as CheckFn)(value));
-    try {
-      built = this.build(shapeOf(this.model, shapeName));
-    } catch (error) {
-      this.compiled.delete(shapeName);
-      throw error;
-    }
-    this.compiled.set(shapeName, built);
-    return built;
+    return this.shapes.get(shapeName);
   }
 
   private build(shape: Shape): CheckFn {

@@ -1,6 +1,7 @@
 import { decodeBase64Blob } from './base64-blob';
+import { CompiledShapes } from './compiled-shapes';
 import { ServiceError } from './service-error';
-import { shapeOf, targetOf, type ServiceModel, type Shape } from './service-model';
+import { targetOf, type ServiceModel, type Shape } from './service-model';
 
 /**
  * Turns a decoded request body into an operation's input, driven by the model: only modelled
@@ -41,27 +42,17 @@ function compiledShaper(model: ServiceModel, timestampUnitMs: number): ShaperCom
 }
 
 class ShaperCompiler {
-  private readonly compiled = new Map<string, ShapeFn>();
+  private readonly shapes: CompiledShapes<ShapeFn>;
 
   constructor(
     private readonly model: ServiceModel,
     private readonly timestampUnitMs: number,
-  ) {}
+  ) {
+    this.shapes = new CompiledShapes(model, (shape) => this.build(shape));
+  }
 
   shaper(shapeName: string): ShapeFn {
-    const existing = this.compiled.get(shapeName);
-    if (existing) return existing;
-    // A recursive shape reaches itself while being built: it calls through this stand-in.
-    let built: ShapeFn | undefined;
-    this.compiled.set(shapeName, (value) => (built as ShapeFn)(value));
-    try {
-      built = this.build(shapeOf(this.model, shapeName));
-    } catch (error) {
-      this.compiled.delete(shapeName);
-      throw error;
-    }
-    this.compiled.set(shapeName, built);
-    return built;
+    return this.shapes.get(shapeName);
   }
 
   private build(shape: Shape): ShapeFn {

@@ -1,4 +1,5 @@
-import { shapeOf, targetOf, type ServiceModel, type Shape } from './service-model';
+import { targetOf, type ServiceModel, type Shape } from './service-model';
+import { CompiledShapes } from './compiled-shapes';
 
 /**
  * Reads a JSON 1.1 request body straight from its bytes into the operation's shaped input, with no
@@ -55,24 +56,14 @@ for (let i = 0; i < BASE64_ALPHABET.length; i++) BASE64_VALUES[BASE64_ALPHABET.c
 const compilers = new WeakMap<ServiceModel, ReaderCompiler>();
 
 class ReaderCompiler {
-  private readonly compiled = new Map<string, ReadFn>();
+  private readonly shapes: CompiledShapes<ReadFn>;
 
-  constructor(private readonly model: ServiceModel) {}
+  constructor(private readonly model: ServiceModel) {
+    this.shapes = new CompiledShapes(model, (shape) => this.build(shape));
+  }
 
   reader(shapeName: string): ReadFn {
-    const existing = this.compiled.get(shapeName);
-    if (existing) return existing;
-    // A recursive shape reaches itself while being built: it calls through this stand-in.
-    let built: ReadFn | undefined;
-    this.compiled.set(shapeName, (cursor) => (built as ReadFn)(cursor));
-    try {
-      built = this.build(shapeOf(this.model, shapeName));
-    } catch (error) {
-      this.compiled.delete(shapeName);
-      throw error;
-    }
-    this.compiled.set(shapeName, built);
-    return built;
+    return this.shapes.get(shapeName);
   }
 
   private build(shape: Shape): ReadFn {
