@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './free-port';
 import { persistenceArgs, type RedisHandle } from './redis-handle';
 import { waitForPong } from './wait-for-pong';
 
@@ -10,7 +10,7 @@ const START_TIMEOUT_MS = 30_000;
  */
 export async function startRedisContainer(persistent: boolean): Promise<RedisHandle> {
   const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
-  const port = await freePort();
+  const port = await freePort('0.0.0.0');
   const container = await new GenericContainer('redis:7')
     .withExposedPorts({ container: 6379, host: port })
     .withCommand(['redis-server', ...persistenceArgs(persistent)])
@@ -32,15 +32,4 @@ export async function startRedisContainer(persistent: boolean): Promise<RedisHan
       await waitForPong({ host, port }, START_TIMEOUT_MS, () => undefined);
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

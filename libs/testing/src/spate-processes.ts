@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './free-port';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const MAIN = {
@@ -72,17 +72,6 @@ export function runToExit(app: SpateApp, env: Record<string, string>, timeoutMs 
   const main = path.join(ROOT, MAIN[app]);
   if (!existsSync(main)) throw new Error(`${main} is missing: build the app first (npx nx run ${app}:build)`);
   return spawnSync(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function tempDataDir(prefix = 'spate-'): { dir: string; remove(): void } {
