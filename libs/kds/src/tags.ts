@@ -24,13 +24,27 @@ export function describeConsumer(consumerName: string, meta: { name: string; acc
 // AWS then refuses it with a message of its own.
 const VALID_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@%]*$/u;
 
-/** `existing` with `added` merged in (added values win), or InvalidArgumentException as AWS words it. */
+/** Keys AWS keeps for itself, in any letter case (`AWS:`, `Aws:`); only ASCII letters fold. */
+const RESERVED_KEY_PREFIX = /^aws:/i;
+
+/**
+ * `existing` with `added` merged in (added values win), or InvalidArgumentException as AWS words it.
+ * Every operation that adds tags (CreateStream, AddTagsToStream, TagResource,
+ * RegisterStreamConsumer) goes through here, so all of them refuse reserved `aws:` keys.
+ */
 export function withTagsAdded(
   existing: Record<string, string> | undefined,
   added: Record<string, string>,
   resource: TaggedResource,
 ): Record<string, string> {
   checkCharacters([...Object.keys(added), ...Object.values(added)], `add tags to ${resource.description}`);
+  const reserved = Object.keys(added).find((key) => RESERVED_KEY_PREFIX.test(key));
+  if (reserved !== undefined) {
+    throw new KinesisError(
+      'InvalidArgumentException',
+      `Tag key '${reserved}' is invalid: keys beginning with 'aws:' are reserved for AWS use.`,
+    );
+  }
   const merged = { ...existing, ...added };
   if (Object.keys(merged).length > MAX_TAGS) {
     throw new KinesisError(
@@ -42,7 +56,10 @@ export function withTagsAdded(
   return merged;
 }
 
-/** `existing` without `keys`; keys that are not there are ignored, as on AWS. */
+/**
+ * `existing` without `keys`; keys that are not there are ignored, as on AWS. Reserved `aws:` keys
+ * may be named here: no caller can have added them, so they are simply absent.
+ */
 export function withTagsRemoved(
   existing: Record<string, string> | undefined,
   keys: string[],

@@ -56,6 +56,13 @@ describe('AddTagsToStream', () => {
       );
     });
 
+    it('refuses tag keys beginning with the reserved aws: prefix, in any case, and adds none of the tags', async () => {
+      expect(
+        await failureOf(addTagsToStream(kds.ctx(), { StreamName: 'orders', Tags: { env: 'prod', 'AWS:owner': 'me' } })),
+      ).toEqual(kinesisFailure('InvalidArgumentException', "Tag key 'AWS:owner' is invalid: keys beginning with 'aws:' are reserved for AWS use."));
+      expect(await tags()).toEqual([{ Key: 'team', Value: 'payments' }]);
+    });
+
     it('holds at most 50 tags, counting those the stream has', async () => {
       const fortyNine = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
       await addTagsToStream(kds.ctx(), { StreamName: 'orders', Tags: fortyNine });

@@ -105,6 +105,13 @@ describe('CreateStream', () => {
         expect(await kds.streams.get({ ...TEST_CALLER, name: 'orders' })).toBeUndefined();
       });
 
+      it('refuses tag keys beginning with the reserved aws: prefix, in any case, and creates nothing', async () => {
+        expect(
+          await failureOf(createStream(kds.ctx(), { StreamName: 'orders', ShardCount: 1, Tags: { team: 'a', 'AWS:owner': 'me' } })),
+        ).toEqual(kinesisFailure('InvalidArgumentException', "Tag key 'AWS:owner' is invalid: keys beginning with 'aws:' are reserved for AWS use."));
+        expect(await kds.streams.get({ ...TEST_CALLER, name: 'orders' })).toBeUndefined();
+      });
+
       it('refuses a name that is taken, even by a stream being deleted', async () => {
         kds.settings.deleteStreamDelayMs = 1_000;
         await createStream(kds.ctx(), { StreamName: 'orders', ShardCount: 1 });

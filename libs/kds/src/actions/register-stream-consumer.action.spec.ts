@@ -2,6 +2,7 @@ import { failureOf, kinesisFailure } from '../testing/kinesis-failure';
 import { openTestKds, type TestKds } from '../testing/test-kds';
 import { createStream } from './create-stream.action';
 import { describeStreamConsumer } from './describe-stream-consumer.action';
+import { listStreamConsumers } from './list-stream-consumers.action';
 import { listTagsForResource } from './list-tags-for-resource.action';
 import { registerStreamConsumer } from './register-stream-consumer.action';
 
@@ -38,6 +39,16 @@ describe('RegisterStreamConsumer', () => {
       expect((await listTagsForResource(kds.ctx(), { ResourceARN: Consumer.ConsumerARN })).Tags).toEqual([
         { Key: 'team', Value: 'search' },
       ]);
+    });
+
+    it('refuses tag keys beginning with the reserved aws: prefix, in any case, and registers nothing', async () => {
+      await setUp();
+      expect(
+        await failureOf(
+          registerStreamConsumer(kds.ctx(), { StreamARN: streamArn, ConsumerName: 'reader', Tags: { 'AWS:owner': 'me' } }),
+        ),
+      ).toEqual(kinesisFailure('InvalidArgumentException', "Tag key 'AWS:owner' is invalid: keys beginning with 'aws:' are reserved for AWS use."));
+      expect((await listStreamConsumers(kds.ctx(), { StreamARN: streamArn })).Consumers).toEqual([]);
     });
 
     it('is CREATING for consumerDelayMs, then ACTIVE', async () => {

@@ -18,6 +18,14 @@ describe('RemoveTagsFromStream', () => {
       expect((await listTagsForStream(kds.ctx(), { StreamName: 'orders' })).Tags).toEqual([{ Key: 'b', Value: '2' }]);
     });
 
+    it('accepts keys with the reserved aws: prefix, which no stream has', async () => {
+      await removeTagsFromStream(kds.ctx(), { StreamName: 'orders', TagKeys: ['aws:x', 'AWS:y', 'b'] });
+      expect((await listTagsForStream(kds.ctx(), { StreamName: 'orders' })).Tags).toEqual([
+        { Key: 'a', Value: '1' },
+        { Key: 'c', Value: '3' },
+      ]);
+    });
+
     it('refuses keys with characters AWS refuses', async () => {
       expect(await failureOf(removeTagsFromStream(kds.ctx(), { StreamName: 'orders', TagKeys: ['a%'] }))).toEqual(
         kinesisFailure(

@@ -42,6 +42,16 @@ describe('TagResource', () => {
       );
     });
 
+    it.each([
+      ['stream', () => streamArn],
+      ['consumer', () => consumerArn],
+    ])('refuses tag keys beginning with the reserved aws: prefix on a %s', async (_, arn) => {
+      expect(await failureOf(tagResource(kds.ctx(), { ResourceARN: arn(), Tags: { env: 'prod', 'AWS:owner': 'me' } }))).toEqual(
+        kinesisFailure('InvalidArgumentException', "Tag key 'AWS:owner' is invalid: keys beginning with 'aws:' are reserved for AWS use."),
+      );
+      expect(await tagsOf(arn())).toEqual([]);
+    });
+
     it('refuses what is not a stream or consumer ARN', async () => {
       const arn = 'arn:aws:kinesis:us-east-1:123456789012:deliverystream/orders';
       expect(await failureOf(tagResource(kds.ctx(), { ResourceARN: arn, Tags: { a: 'b' } }))).toEqual(

@@ -33,5 +33,15 @@ describe('UntagResource', () => {
       await untagResource(kds.ctx(), { ResourceARN: streamArn, TagKeys: ['b'] });
       expect(await tagsOf(streamArn)).toEqual([{ Key: 'a', Value: '1' }]);
     });
+
+    it('accepts keys with the reserved aws: prefix, which no resource has', async () => {
+      await untagResource(kds.ctx(), { ResourceARN: consumerArn, TagKeys: ['aws:x', 'AWS:y'] });
+      await untagResource(kds.ctx(), { ResourceARN: streamArn, TagKeys: ['aws:x', 'a'] });
+      expect(await tagsOf(consumerArn)).toEqual([
+        { Key: 'a', Value: 'c1' },
+        { Key: 'b', Value: 'c2' },
+      ]);
+      expect(await tagsOf(streamArn)).toEqual([{ Key: 'b', Value: '2' }]);
+    });
   });
 });
