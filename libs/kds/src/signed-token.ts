@@ -12,18 +12,37 @@ export enum TokenKind {
 
 const MAC_LENGTH = 32;
 
+/**
+ * Tokens this process signed lately, per secret: a polling consumer hands back the iterator it was
+ * just given several hundred times a second, and remembering it saves the HMAC (~6 µs, a tenth of
+ * an empty GetRecords). A token is remembered exactly as signed, so a hit is as good as a check.
+ */
+const RECENT_TOKENS_PER_SECRET = 8192;
+const recentTokens = new WeakMap<Buffer, Map<string, Buffer>>();
+
 export function signToken(secret: Buffer, kind: TokenKind, payload: Buffer): string {
   const body = Buffer.concat([Buffer.of(kind), payload]);
-  return Buffer.concat([body, mac(secret, body)]).toString('base64');
+  const token = Buffer.concat([body, mac(secret, body)]).toString('base64');
+  remember(secret, token, body);
+  return token;
 }
 
 /** The payload of a token of that kind signed with `secret`, or undefined for anything else. */
 export function verifyToken(secret: Buffer, kind: TokenKind, token: string): Buffer | undefined {
+  const known = recentTokens.get(secret)?.get(token);
+  if (known) return known[0] === kind ? known.subarray(1) : undefined;
   const bytes = Buffer.from(token, 'base64');
   if (bytes.length < 1 + MAC_LENGTH || bytes[0] !== kind) return undefined;
   const body = bytes.subarray(0, bytes.length - MAC_LENGTH);
   if (!timingSafeEqual(mac(secret, body), bytes.subarray(bytes.length - MAC_LENGTH))) return undefined;
   return body.subarray(1);
+}
+
+function remember(secret: Buffer, token: string, body: Buffer): void {
+  let tokens = recentTokens.get(secret);
+  if (!tokens) recentTokens.set(secret, (tokens = new Map()));
+  if (tokens.size >= RECENT_TOKENS_PER_SECRET) tokens.delete(tokens.keys().next().value as string);
+  tokens.set(token, body);
 }
 
 function mac(secret: Buffer, body: Buffer): Buffer {

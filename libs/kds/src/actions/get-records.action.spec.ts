@@ -185,6 +185,24 @@ describe('GetRecords', () => {
       );
     });
 
+    it('keeps an empty poller going with iterators that expire five minutes after the last poll', async () => {
+      await aStream(kds);
+      let it = await iterator();
+      // Ten minutes of empty polls, four a second: every NextShardIterator stays usable.
+      for (let i = 0; i < 2400; i++) {
+        const out = await getRecords(kds.ctx(), { ShardIterator: it });
+        expect(out.Records.toArray()).toEqual([]);
+        it = out.NextShardIterator as string;
+        kds.advance(250);
+      }
+      const lastPoll = kds.nowMs - 250;
+      await put(['late']);
+      expect(texts((await getRecords(kds.ctx(), { ShardIterator: it })).Records)).toEqual(['late']);
+      // Handed back within the second it was issued, the iterator still counts from its issue.
+      kds.advance(lastPoll + 300_001 - kds.nowMs + 1000);
+      expect(await failureOf(getRecords(kds.ctx(), { ShardIterator: it }))).toMatchObject({ type: 'ExpiredIteratorException' });
+    });
+
     it('refuses a tampered iterator', async () => {
       await aStream(kds);
       const bytes = Buffer.from(await iterator(), 'base64');

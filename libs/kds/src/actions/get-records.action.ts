@@ -61,10 +61,12 @@ export async function getRecords(ctx: KdsContext, input: GetRecordsInput): Promi
   }
   const caughtUp = !result || nextOffset >= result.nextOffset;
   output.MillisBehindLatest = caughtUp || !last ? 0 : Math.max(0, nowMs - last.arrivalMs);
-  output.NextShardIterator = encodeShardIterator(ctx.settings.iteratorSecret, {
-    ...iterator,
-    offset: nextOffset,
-    issuedAtMs: nowMs,
-  });
+  // An empty poll within the second its iterator was issued hands that iterator back: it names the
+  // same position and expires less than a second earlier, and signing a new one costs more than
+  // the rest of the poll.
+  output.NextShardIterator =
+    nextOffset === iterator.offset && Math.floor(iterator.issuedAtMs / 1000) === Math.floor(nowMs / 1000)
+      ? input.ShardIterator
+      : encodeShardIterator(ctx.settings.iteratorSecret, { ...iterator, offset: nextOffset, issuedAtMs: nowMs });
   return output;
 }
