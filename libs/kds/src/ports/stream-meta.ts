@@ -65,4 +65,9 @@ export interface StreamMeta {
   consumers: ConsumerMeta[];
   /** Times of UpdateShardCount calls, for the per-24-hours limit. */
   scalingHistoryMs: number[];
+  /**
+   * Times of UpdateStreamMode switches in the last 24 hours, for the two-per-day limit. Absent
+   * (as in documents written before it was kept) means none.
+   */
+  modeSwitchHistoryMs?: number[];
 }
