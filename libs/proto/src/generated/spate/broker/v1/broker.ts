@@ -34,6 +34,11 @@ export interface StoredRecord {
 export interface AppendRequest {
   shard?: ShardRef | undefined;
   records: RecordToAppend[];
+  /**
+   * The leader epoch the caller routed by (0: not known). A broker that knows only an older
+   * epoch refreshes its view before answering.
+   */
+  leaderEpoch: number;
 }
 
 export interface AppendResponse {
@@ -99,17 +104,64 @@ export interface DropStreamRequest {
 export interface DropStreamResponse {
 }
 
+export interface EpochStart {
+  epoch: number;
+  startOffset: number;
+}
+
+export interface FetchRequest {
+  shard?: ShardRef | undefined;
+  followerId: string;
+  leaderEpoch: number;
+  fetchOffset: number;
+  maxBytes: number;
+  maxWaitMs: number;
+}
+
+export interface FetchResponse {
+  /**
+   * Consecutive records from fetch_offset, or from log_start_offset when retention deleted the
+   * offsets before it (the follower then restarts its log there).
+   */
+  records: StoredRecord[];
+  highWatermark: number;
+  logStartOffset: number;
+  /** The leader's epoch history from the epoch holding the first record returned onwards. */
+  epochs: EpochStart[];
+  /**
+   * The leader's log is sealed (the shard was closed by a reshard); a follower that has every
+   * record seals its copy too.
+   */
+  sealed: boolean;
+}
+
+export interface EpochEndRequest {
+  shard?: ShardRef | undefined;
+  leaderEpoch: number;
+  epoch: number;
+}
+
+export interface EpochEndResponse {
+  found: boolean;
+  epoch: number;
+  endOffset: number;
+}
+
 export const SPATE_BROKER_V1_PACKAGE_NAME = "spate.broker.v1";
 
 /**
  * The KDS data plane of one shard broker. Positions are log offsets; sequence numbers are a wire
  * concern of the gateway. A shard is addressed by its stream incarnation and shard id.
+ *
+ * In a cluster every call goes to the shard's leader. ABORTED means the call was refused before
+ * it had any effect (this broker does not lead the shard, or too few replicas are in sync): the
+ * caller may route it again. FAILED_PRECONDITION means the shard is sealed (closed by a reshard).
  */
 
 export interface ShardBrokerServiceClient {
   /**
-   * Appends records to a shard; answers once they are durable under the broker's fsync policy.
-   * FAILED_PRECONDITION when the shard is sealed (closed by a reshard).
+   * Appends records to a shard; answers once they are durable under the broker's fsync policy
+   * and, in a cluster, held by every in-sync replica.
    */
 
   append(request: AppendRequest): Observable<AppendResponse>;
@@ -142,12 +194,16 @@ export interface ShardBrokerServiceClient {
 /**
  * The KDS data plane of one shard broker. Positions are log offsets; sequence numbers are a wire
  * concern of the gateway. A shard is addressed by its stream incarnation and shard id.
+ *
+ * In a cluster every call goes to the shard's leader. ABORTED means the call was refused before
+ * it had any effect (this broker does not lead the shard, or too few replicas are in sync): the
+ * caller may route it again. FAILED_PRECONDITION means the shard is sealed (closed by a reshard).
  */
 
 export interface ShardBrokerServiceController {
   /**
-   * Appends records to a shard; answers once they are durable under the broker's fsync policy.
-   * FAILED_PRECONDITION when the shard is sealed (closed by a reshard).
+   * Appends records to a shard; answers once they are durable under the broker's fsync policy
+   * and, in a cluster, held by every in-sync replica.
    */
 
   append(request: AppendRequest): Promise<AppendResponse> | Observable<AppendResponse> | AppendResponse;
@@ -199,3 +255,66 @@ export function ShardBrokerServiceControllerMethods() {
 }
 
 export const SHARD_BROKER_SERVICE_NAME = "ShardBrokerService";
+
+/**
+ * Replication between brokers: followers pull from the shard's leader (Kafka's design). Calls carry
+ * the leader epoch the caller believes current; ABORTED when the callee does not lead the shard at
+ * that epoch, so a deposed leader cannot feed or fence anyone.
+ */
+
+export interface ShardReplicationServiceClient {
+  /**
+   * Records from fetch_offset, waiting up to max_wait_ms for some when there are none yet. The
+   * fetch offset tells the leader that the follower durably holds everything below it.
+   */
+
+  fetch(request: FetchRequest): Observable<FetchResponse>;
+
+  /**
+   * Where a leader epoch ends in the leader's log (KIP-101): the largest epoch at or below the one
+   * asked for, and the offset at which the next epoch starts (or the log end).
+   */
+
+  epochEnd(request: EpochEndRequest): Observable<EpochEndResponse>;
+}
+
+/**
+ * Replication between brokers: followers pull from the shard's leader (Kafka's design). Calls carry
+ * the leader epoch the caller believes current; ABORTED when the callee does not lead the shard at
+ * that epoch, so a deposed leader cannot feed or fence anyone.
+ */
+
+export interface ShardReplicationServiceController {
+  /**
+   * Records from fetch_offset, waiting up to max_wait_ms for some when there are none yet. The
+   * fetch offset tells the leader that the follower durably holds everything below it.
+   */
+
+  fetch(request: FetchRequest): Promise<FetchResponse> | Observable<FetchResponse> | FetchResponse;
+
+  /**
+   * Where a leader epoch ends in the leader's log (KIP-101): the largest epoch at or below the one
+   * asked for, and the offset at which the next epoch starts (or the log end).
+   */
+
+  epochEnd(request: EpochEndRequest): Promise<EpochEndResponse> | Observable<EpochEndResponse> | EpochEndResponse;
+}
+
+export function ShardReplicationServiceControllerMethods() {
+  return function (constructor: Function) {
+    const grpcMethods: string[] = ["fetch", "epochEnd"];
+    for (const method of grpcMethods) {
+      const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
+      GrpcMethod("ShardReplicationService", method)(constructor.prototype[method], method, descriptor);
+      Object.defineProperty(constructor.prototype, method, descriptor);
+    }
+    const grpcStreamMethods: string[] = [];
+    for (const method of grpcStreamMethods) {
+      const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
+      GrpcStreamMethod("ShardReplicationService", method)(constructor.prototype[method], method, descriptor);
+      Object.defineProperty(constructor.prototype, method, descriptor);
+    }
+  };
+}
+
+export const SHARD_REPLICATION_SERVICE_NAME = "ShardReplicationService";

@@ -1,0 +1,224 @@
+import { sameAssignment, shardKeyOf, type ShardAssignment } from './shard-assignment';
+
+/** A broker as the controller sees it. */
+export interface BrokerState {
+  id: string;
+  /** Holds its membership lease. */
+  live: boolean;
+  /** Shutting down gracefully: give its shards away, place nothing new on it. */
+  draining: boolean;
+}
+
+export interface ShardToPlace {
+  streamId: string;
+  shardId: string;
+  current?: ShardAssignment;
+}
+
+export interface PlacementPolicy {
+  /** Copies wanted per shard; fewer while fewer brokers are usable. */
+  replicationFactor: number;
+  /** At most this many shards carry an extra replica at once for rebalancing. */
+  maxMovesInFlight: number;
+}
+
+/**
+ * The controller's decisions, as a pure function of what it sees: the assignments to write (new
+ * or changed), each derived from the stored one so that compare-and-set applies it only if nothing
+ * moved meanwhile. One call takes every shard one step towards its goal; the controller calls it
+ * again as replicas catch up, so multi-step moves (add a replica, wait until it is in sync, move
+ * leadership, drop the old copy) never skip a step.
+ *
+ * Safety rules, which the goals never override:
+ * - a leader is only ever chosen from the in-sync set, and leadership changes bump the epoch;
+ * - a copy is only dropped once enough other usable brokers are in sync without it.
+ */
+export function planPlacement(brokers: readonly BrokerState[], shards: readonly ShardToPlace[], policy: PlacementPolicy): ShardAssignment[] {
+  const plan = new Planner(brokers, policy);
+  const changed = new Map<string, ShardAssignment>();
+  const ordered = [...shards].sort((a, b) => compare(shardKeyOf(a), shardKeyOf(b)));
+  for (const shard of ordered) plan.count(shard.current, +1);
+  const next = new Map<string, ShardAssignment | undefined>();
+  for (const shard of ordered) {
+    const fixed = plan.fix(shard);
+    next.set(shardKeyOf(shard), fixed);
+  }
+  plan.balance(ordered, next);
+  for (const shard of ordered) {
+    const after = next.get(shardKeyOf(shard));
+    if (after && !(shard.current && sameAssignment(shard.current, after))) changed.set(shardKeyOf(shard), after);
+  }
+  return [...changed.values()];
+}
+
+class Planner {
+  private readonly live: Set<string>;
+  private readonly usable: string[];
+  private readonly usableSet: Set<string>;
+  private readonly replicaCount = new Map<string, number>();
+  private readonly leaderCount = new Map<string, number>();
+  private readonly target: number;
+
+  constructor(
+    brokers: readonly BrokerState[],
+    private readonly policy: PlacementPolicy,
+  ) {
+    this.live = new Set(brokers.filter((b) => b.live).map((b) => b.id));
+    this.usable = brokers
+      .filter((b) => b.live && !b.draining)
+      .map((b) => b.id)
+      .sort(compare);
+    this.usableSet = new Set(this.usable);
+    this.target = Math.min(policy.replicationFactor, this.usable.length);
+  }
+
+  count(assignment: ShardAssignment | undefined, delta: number): void {
+    if (!assignment) return;
+    for (const id of assignment.replicas) this.replicaCount.set(id, (this.replicaCount.get(id) ?? 0) + delta);
+    if (assignment.leader !== undefined) this.leaderCount.set(assignment.leader, (this.leaderCount.get(assignment.leader) ?? 0) + delta);
+  }
+
+  /** One step towards a healthy assignment: a leader, `target` usable copies, no dead or draining ones. */
+  fix(shard: ShardToPlace): ShardAssignment | undefined {
+    const current = shard.current;
+    if (!current) {
+      if (this.target === 0) return undefined;
+      const replicas = this.leastLoaded(this.usable, this.target);
+      const created: ShardAssignment = {
+        streamId: shard.streamId,
+        shardId: shard.shardId,
+        replicas,
+        isr: [...replicas],
+        leader: this.fewestLeaders(replicas),
+        leaderEpoch: 1,
+      };
+      this.count(created, +1);
+      return created;
+    }
+    this.count(current, -1);
+    const a: ShardAssignment = { ...current, replicas: [...current.replicas], isr: [...current.isr] };
+
+    // Leadership: keep a live in-sync leader; otherwise the best live in-sync replica, or none.
+    const leaderOk = a.leader !== undefined && this.live.has(a.leader) && a.isr.includes(a.leader);
+    if (!leaderOk) {
+      const candidates = a.isr.filter((id) => this.live.has(id));
+      const preferred = candidates.filter((id) => this.usableSet.has(id));
+      const chosen = this.fewestLeaders(preferred.length ? preferred : candidates);
+      if (chosen !== undefined || a.leader !== undefined) {
+        a.leader = chosen;
+        a.leaderEpoch++;
+      }
+    }
+    if (a.leader !== undefined) {
+      // Dead brokers leave the in-sync set, so they are never elected from stale data. With no
+      // leader the set stays as it was: its members are the only safe choices when one returns.
+      a.isr = a.isr.filter((id) => id === a.leader || this.live.has(id));
+      if (!this.usableSet.has(a.leader)) this.moveLeadership(a);
+    }
+
+    // Copies: top up to `target` usable ones, then drop dead, draining or surplus ones that are
+    // no longer needed for the in-sync count.
+    const usableCopies = a.replicas.filter((id) => this.usableSet.has(id));
+    if (usableCopies.length < this.target) {
+      const spare = this.usable.filter((id) => !a.replicas.includes(id));
+      a.replicas.push(...this.leastLoaded(spare, this.target - usableCopies.length));
+    }
+    this.dropSurplus(a);
+    this.count(a, +1);
+    return a;
+  }
+
+  /**
+   * Spreads copies and then leaderships evenly over usable brokers. A copy moves by adding one on
+   * the lighter broker first; fix() drops the old one once the new one is in sync.
+   */
+  balance(shards: readonly ShardToPlace[], next: Map<string, ShardAssignment | undefined>): void {
+    if (this.usable.length < 2) return;
+    let inFlight = [...next.values()].filter((a) => a && a.replicas.length > this.target).length;
+    while (inFlight < this.policy.maxMovesInFlight) {
+      const [lightest, heaviest] = this.extremes(this.replicaCount);
+      if ((this.replicaCount.get(heaviest) ?? 0) - (this.replicaCount.get(lightest) ?? 0) <= 1) break;
+      const movable = shards
+        .map((s) => next.get(shardKeyOf(s)))
+        .find((a) => a && isHealthy(a, this.target) && a.replicas.includes(heaviest) && !a.replicas.includes(lightest));
+      if (!movable) break;
+      this.count(movable, -1);
+      movable.replicas.push(lightest);
+      this.count(movable, +1);
+      // The copy on `heaviest` goes once the new one is in sync; count it as gone already.
+      this.replicaCount.set(heaviest, (this.replicaCount.get(heaviest) ?? 0) - 1);
+      inFlight++;
+    }
+    for (;;) {
+      const [lightest, heaviest] = this.extremes(this.leaderCount);
+      if ((this.leaderCount.get(heaviest) ?? 0) - (this.leaderCount.get(lightest) ?? 0) <= 1) break;
+      // A shard whose leadership changed in this pass already is left alone: no churn.
+      const movable = shards
+        .filter((s) => s.current?.leaderEpoch === next.get(shardKeyOf(s))?.leaderEpoch)
+        .map((s) => next.get(shardKeyOf(s)))
+        .find((a) => a && a.leader === heaviest && a.isr.includes(lightest) && this.live.has(lightest));
+      if (!movable) break;
+      this.count(movable, -1);
+      movable.leader = lightest;
+      movable.leaderEpoch++;
+      this.count(movable, +1);
+    }
+  }
+
+  /** Moves leadership to another usable in-sync replica, if there is one. */
+  private moveLeadership(a: ShardAssignment): boolean {
+    const others = a.isr.filter((id) => id !== a.leader && this.usableSet.has(id));
+    const chosen = this.fewestLeaders(others);
+    if (chosen === undefined) return false;
+    a.leader = chosen;
+    a.leaderEpoch++;
+    return true;
+  }
+
+  private dropSurplus(a: ShardAssignment): void {
+    if (a.leader === undefined) return;
+    const inSyncUsable = () => a.isr.filter((id) => this.usableSet.has(id)).length;
+    // Dead and draining copies first, once enough usable ones are in sync without them.
+    for (const id of [...a.replicas]) {
+      if (id === a.leader || this.usableSet.has(id)) continue;
+      if (a.replicas.length <= this.target && this.live.has(id)) continue;
+      if (inSyncUsable() >= this.target && a.replicas.length > 1) remove(a, id);
+    }
+    // A surplus usable copy (the tail of a rebalancing move): drop the one on the busiest broker
+    // once every copy is in sync; if that is the leader's, hand leadership over first.
+    if (a.replicas.length > this.target && a.replicas.every((id) => a.isr.includes(id))) {
+      const busiest = [...a.replicas].sort((x, y) => (this.replicaCount.get(y) ?? 0) - (this.replicaCount.get(x) ?? 0) || compare(x, y))[0];
+      if (busiest === a.leader) this.moveLeadership(a);
+      else remove(a, busiest);
+    }
+  }
+
+  private leastLoaded(ids: readonly string[], n: number): string[] {
+    return [...ids]
+      .sort((x, y) => (this.replicaCount.get(x) ?? 0) - (this.replicaCount.get(y) ?? 0) || (this.leaderCount.get(x) ?? 0) - (this.leaderCount.get(y) ?? 0) || compare(x, y))
+      .slice(0, n);
+  }
+
+  private fewestLeaders(ids: readonly string[]): string | undefined {
+    return [...ids].sort((x, y) => (this.leaderCount.get(x) ?? 0) - (this.leaderCount.get(y) ?? 0) || compare(x, y))[0];
+  }
+
+  /** [least, most] loaded usable broker by `counts`. */
+  private extremes(counts: Map<string, number>): [string, string] {
+    const sorted = [...this.usable].sort((x, y) => (counts.get(x) ?? 0) - (counts.get(y) ?? 0) || compare(x, y));
+    return [sorted[0], sorted[sorted.length - 1]];
+  }
+}
+
+function isHealthy(a: ShardAssignment, target: number): boolean {
+  return a.leader !== undefined && a.replicas.length === target && a.replicas.every((id) => a.isr.includes(id));
+}
+
+function remove(a: ShardAssignment, id: string): void {
+  a.replicas = a.replicas.filter((r) => r !== id);
+  a.isr = a.isr.filter((r) => r !== id);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
