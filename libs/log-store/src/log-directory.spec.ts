@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogDirectory, removeSegmentFiles, segmentFileStem } from './log-directory';
 import { useTempDir } from './temp-dir.fixture';
@@ -50,5 +50,22 @@ describe('LogDirectory', () => {
     expect(directory.isSealed()).toBe(false);
     await directory.markSealed();
     expect(new LogDirectory(dir.path).isSealed()).toBe(true);
+  });
+
+  it('replaces the leader-epoch history whole, leaving no temporary file, and reads it back', async () => {
+    const directory = new LogDirectory(dir.path);
+    expect(directory.readLeaderEpochs()).toBeUndefined();
+    await directory.writeLeaderEpochs('0\n1\n1 0\n');
+    await directory.writeLeaderEpochs('0\n0\n');
+    expect(readdirSync(dir.path)).toEqual(['leader-epoch-checkpoint']);
+    expect(new LogDirectory(dir.path).readLeaderEpochs()).toBe('0\n0\n');
+  });
+
+  it('deletes a replacement of the leader-epoch history that a crash left unfinished, keeping the file', () => {
+    writeFileSync(join(dir.path, 'leader-epoch-checkpoint'), 'old');
+    writeFileSync(join(dir.path, 'leader-epoch-checkpoint.tmp'), 'torn');
+    expect(new LogDirectory(dir.path).readLeaderEpochs()).toBe('old');
+    expect(readdirSync(dir.path)).toEqual(['leader-epoch-checkpoint']);
+    expect(readFileSync(join(dir.path, 'leader-epoch-checkpoint'), 'utf8')).toBe('old');
   });
 });

@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface SegmentPaths {
@@ -15,6 +15,9 @@ export interface SyncTarget {
 
 const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)$/;
 const SEALED_MARKER = 'sealed';
+const LEADER_EPOCH_FILE = 'leader-epoch-checkpoint';
+/** A replacement being written; only a rename makes it the real file. */
+const TEMPORARY_SUFFIX = '.tmp';
 
 /** `%020d`: segment files sort by name in offset order. */
 export function segmentFileStem(baseOffset: number): string {
@@ -30,8 +33,8 @@ export function removeSegmentFiles(paths: SegmentPaths): void {
 
 /**
  * The directory of one shard log: `<base>.log`, `<base>.index` and `<base>.timeindex` per segment,
- * named by the segment's first offset, and a `sealed` marker once the log is sealed. Syncing it
- * makes file creations durable.
+ * named by the segment's first offset, a `sealed` marker once the log is sealed, and a
+ * `leader-epoch-checkpoint` once a leader epoch is assigned. Syncing it makes file creations durable.
  */
 export class LogDirectory implements SyncTarget {
   constructor(readonly path: string) {
@@ -72,6 +75,26 @@ export class LogDirectory implements SyncTarget {
     await this.sync();
   }
 
+  /**
+   * The leader-epoch history file's text, or undefined if the log has none. A replacement that a
+   * crash left half-written is deleted: it never became the file.
+   */
+  readLeaderEpochs(): string | undefined {
+    const path = join(this.path, LEADER_EPOCH_FILE);
+    rmSync(path + TEMPORARY_SUFFIX, { force: true });
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Replaces the leader-epoch history file durably (see replaceFile). */
+  writeLeaderEpochs(text: string): Promise<void> {
+    return this.replaceFile(LEADER_EPOCH_FILE, text);
+  }
+
   async sync(): Promise<void> {
     const handle = await open(this.path, 'r');
     try {
@@ -79,5 +102,19 @@ export class LogDirectory implements SyncTarget {
     } finally {
       await handle.close();
     }
+  }
+
+  /** Written beside the file, synced, renamed over it: a crash leaves the old file or the new one, whole. */
+  private async replaceFile(name: string, text: string): Promise<void> {
+    const path = join(this.path, name);
+    const handle = await open(path + TEMPORARY_SUFFIX, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(path + TEMPORARY_SUFFIX, path);
+    await this.sync();
   }
 }
