@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogDirectory, removeSegmentFiles, segmentFileStem } from './log-directory';
 import { useTempDir } from './temp-dir.fixture';
@@ -67,5 +68,27 @@ describe('LogDirectory', () => {
     expect(new LogDirectory(dir.path).readLeaderEpochs()).toBe('old');
     expect(readdirSync(dir.path)).toEqual(['leader-epoch-checkpoint']);
     expect(readFileSync(join(dir.path, 'leader-epoch-checkpoint'), 'utf8')).toBe('old');
+  });
+
+  it('syncs the new leader-epoch history before renaming it over the old, and the directory after', async () => {
+    const directory = new LogDirectory(dir.path);
+    await directory.writeLeaderEpochs('old');
+    const file = join(dir.path, 'leader-epoch-checkpoint');
+    const probe = await open(join(dir.path, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+    await probe.close();
+    const sync = fileHandle.sync;
+    const seen: string[] = [];
+    const spy = jest.spyOn(fileHandle, 'sync').mockImplementation(function (this: unknown) {
+      const temporary = join(dir.path, 'leader-epoch-checkpoint.tmp');
+      seen.push(`${readFileSync(file, 'utf8')} ${existsSync(temporary) ? readFileSync(temporary, 'utf8') : '-'}`);
+      return sync.call(this);
+    });
+    try {
+      await directory.writeLeaderEpochs('new');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toEqual(['old new', 'new -']);
   });
 });

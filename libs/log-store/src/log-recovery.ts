@@ -9,7 +9,12 @@ export interface ShardLogRecovery {
   droppedSegments: number;
   /** Segments whose indexes were missing or inconsistent and were rebuilt from the log. */
   rebuiltIndexes: number;
+  /** Leader-epoch entries dropped to fit the recovered log (see LeaderEpochHistory.recover). */
+  droppedLeaderEpochs: number;
 }
+
+/** What opening the segments found and repaired. */
+export type SegmentsRecovery = Omit<ShardLogRecovery, 'droppedLeaderEpochs'>;
 
 /**
  * Opens a log's segments in offset order, recovering each (see recoverSegment), and keeps the
@@ -17,10 +22,10 @@ export interface ShardLogRecovery {
  * records arrived no earlier. A segment that breaks this (its predecessor lost its tail) is deleted
  * with every later one, since a log with a hole in it is no log.
  */
-export function openSegments(directory: LogDirectory, indexIntervalBytes: number): { segments: Segment[]; recovery: ShardLogRecovery } {
+export function openSegments(directory: LogDirectory, indexIntervalBytes: number): { segments: Segment[]; recovery: SegmentsRecovery } {
   const bases = directory.scanSegments();
   const segments: Segment[] = [];
-  const recovery: ShardLogRecovery = { truncatedBytes: 0, droppedSegments: 0, rebuiltIndexes: 0 };
+  const recovery: SegmentsRecovery = { truncatedBytes: 0, droppedSegments: 0, rebuiltIndexes: 0 };
   try {
     for (let i = 0; i < bases.length; i++) {
       const previous = segments.at(-1);

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { LogClosedError, LogCorruptionError, LogInUseError, LogSealedError } from './errors';
+import { LogClosedError, LogCorruptionError, LogFailedError, LogInUseError, LogSealedError } from './errors';
+import { LogDirectory } from './log-directory';
 import type { LogRecord, LogRecordInput } from './log-record';
 import { ShardLog } from './shard-log';
 import type { ShardLogOptions } from './shard-log-options';
@@ -314,6 +315,337 @@ describe('ShardLog', () => {
     });
   });
 
+  describe('appendAt', () => {
+    it('writes what append writes, byte for byte, across segment rolls', async () => {
+      const options = { segmentMaxBytes: 1000, segmentMaxAgeMs: 50 };
+      const leader = await openLog(options);
+      const followerDir = join(tmp.path, 'follower');
+      const follower = await ShardLog.open({ dir: followerDir, fsync: 'group', ...options });
+      open.push(follower);
+      for (let b = 0; b < 12; b++) {
+        const records = batch(`b${b}`, 1 + (b % 4));
+        const ack = await leader.append(records, 1000 + 20 * b - 30 * (b % 3));
+        await follower.appendAt(ack.firstOffset, records, ack.arrivalMs);
+      }
+      expect(readAll(follower)).toEqual(readAll(leader));
+      const names = readdirSync(dir).sort();
+      expect(names.filter((name) => name.endsWith('.log')).length).toBeGreaterThan(3);
+      expect(readdirSync(followerDir).sort()).toEqual(names);
+      for (const name of names) expect([name, readFileSync(join(followerDir, name))]).toEqual([name, readFileSync(join(dir, name))]);
+    });
+
+    it('keeps the arrival time given unless that would go backwards', async () => {
+      const log = await openLog();
+      await log.appendAt(0, batch('a', 2), 5000);
+      await log.appendAt(2, batch('b', 1), 4000);
+      await log.appendAt(3, batch('c', 1), 6000);
+      expect(readAll(log).map((r) => r.arrivalMs)).toEqual([5000, 5000, 5000, 6000]);
+      expect(log.lastArrivalMs).toBe(6000);
+    });
+
+    it('resolves once durable under the fsync policy, like append', async () => {
+      const log = await openLog({ fsync: 'always' });
+      const pending = log.appendAt(0, batch('a', 3), 1);
+      expect([log.nextOffset, log.durableOffset]).toEqual([3, 0]);
+      await pending;
+      expect([log.durableOffset, log.syncCount]).toEqual([3, 1]);
+    });
+
+    it('refuses any first offset but nextOffset with RangeError, writing nothing', async () => {
+      const log = await openLog();
+      await log.appendAt(0, batch('a', 3), 1);
+      const path = join(dir, '00000000000000000000.log');
+      const size = statSync(path).size;
+      for (const offset of [0, 2, 4, 100, -1, 3.5, Number.NaN]) {
+        await expect(log.appendAt(offset, batch('x', 1), 2)).rejects.toThrow(RangeError);
+      }
+      await expect(log.appendAt(2, batch('x', 1), 2)).rejects.toThrow('appendAt: the log ends at offset 3, so records cannot be placed at 2.');
+      expect([log.nextOffset, log.lastArrivalMs, statSync(path).size]).toEqual([3, 1, size]);
+      expect(readAll(log).map((r) => r.partitionKey)).toEqual(['a-0', 'a-1', 'a-2']);
+      await log.appendAt(3, batch('b', 1), 2);
+      expect(log.nextOffset).toBe(4);
+    });
+
+    it('takes calls made without waiting, each at the end the one before leaves', async () => {
+      const log = await openLog();
+      await Promise.all([log.appendAt(0, batch('a', 2), 1), log.appendAt(2, batch('b', 3), 1), log.appendAt(5, batch('c', 1), 1)]);
+      expect(readAll(log).map((r) => r.partitionKey)).toEqual(['a-0', 'a-1', 'b-0', 'b-1', 'b-2', 'c-0']);
+    });
+
+    it('refuses what append refuses, and a missing arrival time', async () => {
+      const log = await openLog();
+      await expect(log.appendAt(0, [], 1)).rejects.toThrow(RangeError);
+      await expect(log.appendAt(0, batch('a', 1), -1)).rejects.toThrow(RangeError);
+      await expect(log.appendAt(0, batch('a', 1), undefined as unknown as number)).rejects.toThrow(/arrivalMs/);
+      await log.seal();
+      await expect(log.appendAt(0, batch('a', 1), 1)).rejects.toBeInstanceOf(LogSealedError);
+      await log.close();
+      await expect(log.appendAt(0, batch('a', 1), 1)).rejects.toBeInstanceOf(LogClosedError);
+      expect(log.nextOffset).toBe(0);
+    });
+  });
+
+  describe('restartAt', () => {
+    /** Segments [0, 5), [5, 10), [10, 15), records arriving at 1000, 1100, 1200. */
+    async function threeSegments(options: Partial<ShardLogOptions> = {}): Promise<ShardLog> {
+      const log = await openLog({ segmentMaxAgeMs: 10, ...options });
+      for (let s = 0; s < 3; s++) await log.append(batch(`s${s}`, 5), 1000 + 100 * s);
+      return log;
+    }
+
+    function expectEmptyAt(log: ShardLog, offset: number): void {
+      expect([log.startOffset, log.nextOffset, log.durableOffset, log.lastArrivalMs]).toEqual([offset, offset, offset, undefined]);
+      expect(log.read(0, 10, 1000)).toEqual([]);
+      expect(log.offsetAtTimestamp(0)).toBe(offset);
+    }
+
+    it.each([
+      ['beyond the end', 40],
+      ['at the end', 15],
+      ['inside a segment', 7],
+      ['at a segment start', 5],
+      ['at the start', 0],
+    ])('%s leaves an empty log at the offset, only its segment on disk, that survives reopening', async (_, offset) => {
+      const log = await threeSegments();
+      await log.restartAt(offset);
+      expectEmptyAt(log, offset);
+      const stem = String(offset).padStart(20, '0');
+      expect(readdirSync(dir).sort()).toEqual([`${stem}.index`, `${stem}.log`, `${stem}.timeindex`]);
+      const reopened = await reopen(log);
+      expectEmptyAt(reopened, offset);
+      expect(reopened.recovery).toEqual({ truncatedBytes: 0, droppedSegments: 0, rebuiltIndexes: 0, droppedLeaderEpochs: 0 });
+      // The leader's arrival times, older than the discarded records', are kept.
+      await reopened.appendAt(offset, batch('leader', 2), 500);
+      expect(readAll(reopened)).toEqual(batch('leader', 2).map((record, i) => ({ ...record, offset: offset + i, arrivalMs: 500 })));
+    });
+
+    it('below the start of a trimmed log', async () => {
+      const log = await threeSegments();
+      await log.trim(1150);
+      await log.restartAt(3);
+      expectEmptyAt(log, 3);
+      expectEmptyAt(await reopen(log), 3);
+    });
+
+    it('on an empty log, moves it', async () => {
+      const log = await openLog();
+      await log.restartAt(9);
+      await log.restartAt(4);
+      expectEmptyAt(log, 4);
+      expect(logFiles(dir)).toEqual(['00000000000000000004.log']);
+    });
+
+    it('does nothing to a log already empty at the offset', async () => {
+      const log = await openLog({ fsync: 'always' });
+      await log.restartAt(0);
+      expect(log.syncCount).toBe(0);
+    });
+
+    it('is durable when it resolves, and appends made before it cannot raise durableOffset past it', async () => {
+      const log = await threeSegments({ fsync: 'always' });
+      const syncs = log.syncCount;
+      const pending = log.append(batch('late', 2), 2000);
+      const restarting = log.restartAt(3);
+      expect([log.nextOffset, log.durableOffset]).toEqual([3, 3]);
+      await Promise.all([pending, restarting]);
+      expect(log.durableOffset).toBe(3);
+      expect(log.syncCount).toBe(syncs + 2);
+    });
+
+    it('refuses an offset that is not a non-negative integer, and a closed log', async () => {
+      const log = await threeSegments();
+      await expect(log.restartAt(-1)).rejects.toThrow(RangeError);
+      await expect(log.restartAt(2.5)).rejects.toThrow(RangeError);
+      expect(log.nextOffset).toBe(15);
+      await log.close();
+      await expect(log.restartAt(20)).rejects.toBeInstanceOf(LogClosedError);
+    });
+
+    it('fails the log, keeping the old segments, if the new one cannot be made durable', async () => {
+      const log = await threeSegments();
+      const before = readAll(log);
+      jest.spyOn(LogDirectory.prototype, 'sync').mockRejectedValueOnce(new Error('EIO'));
+      await expect(log.restartAt(50)).rejects.toBeInstanceOf(LogFailedError);
+      jest.restoreAllMocks();
+      await expect(log.appendAt(50, batch('x', 1), 1)).rejects.toBeInstanceOf(LogFailedError);
+      const reopened = await reopen(log);
+      expect(readAll(reopened)).toEqual(before);
+      expect(reopened.recovery.droppedSegments).toBe(1);
+    });
+
+    it('lets close wait for it', async () => {
+      const log = await threeSegments();
+      const restarting = log.restartAt(50);
+      await log.close();
+      expect(logFiles(dir)).toEqual(['00000000000000000050.log']);
+      await restarting;
+    });
+  });
+
+  describe('epochs', () => {
+    const EPOCH_FILE = 'leader-epoch-checkpoint';
+    const entry = (epoch: number, startOffset: number) => ({ epoch, startOffset });
+
+    it('are never written for a log that never had an epoch assigned', async () => {
+      const log = await openLog({ segmentMaxAgeMs: 10 });
+      for (let s = 0; s < 4; s++) await log.append(batch(`s${s}`, 5), 100 * s);
+      await log.truncate(17);
+      await log.truncate(50);
+      await log.trim(150);
+      await log.truncate(2);
+      await log.restartAt(30);
+      const reopened = await reopen(log);
+      expect([reopened.epochs.entries(), reopened.epochs.latest(), reopened.epochs.endOffsetFor(5)]).toEqual([[], undefined, undefined]);
+      expect(readdirSync(dir)).not.toContain(EPOCH_FILE);
+    });
+
+    /** Epoch 1 wrote [0, 10), epoch 3 [10, 25), epoch 4 [25, 40); five records a segment, arriving at 10 ms per offset. */
+    async function replicated(): Promise<ShardLog> {
+      const log = await openLog({ segmentMaxAgeMs: 10 });
+      for (const [epoch, start, end] of [
+        [1, 0, 10],
+        [3, 10, 25],
+        [4, 25, 40],
+      ]) {
+        await log.epochs.assign(epoch, start);
+        for (let offset = start; offset < end; offset += 5) await log.append(batch(`e${epoch}@${offset}`, 5), offset * 10);
+      }
+      expect(logFiles(dir)).toHaveLength(8);
+      return log;
+    }
+
+    it('answer where an epoch ends, the latest at the end of the log', async () => {
+      const log = await replicated();
+      expect([0, 1, 2, 3, 4, 5].map((epoch) => log.epochs.endOffsetFor(epoch))).toEqual([
+        undefined,
+        { epoch: 1, endOffset: 10 },
+        { epoch: 1, endOffset: 10 },
+        { epoch: 3, endOffset: 25 },
+        { epoch: 4, endOffset: 40 },
+        { epoch: 4, endOffset: 40 },
+      ]);
+      await log.appendAt(40, batch('more', 2), 1000);
+      expect(log.epochs.endOffsetFor(4)).toEqual({ epoch: 4, endOffset: 42 });
+    });
+
+    it('begin within the log: an epoch may begin at its end, not past it', async () => {
+      const log = await replicated();
+      await expect(log.epochs.assign(5, 41)).rejects.toThrow(RangeError);
+      await log.epochs.assign(5, 40);
+      expect(log.epochs.endOffsetFor(4)).toEqual({ epoch: 4, endOffset: 40 });
+    });
+
+    it('survive reopening unchanged, epochs that have written nothing yet included', async () => {
+      const log = await replicated();
+      await log.epochs.assign(5, 40);
+      await log.epochs.assign(6, 40);
+      const before = log.epochs.entries();
+      const reopened = await reopen(log);
+      expect(reopened.epochs.entries()).toEqual(before);
+      expect(reopened.recovery.droppedLeaderEpochs).toBe(0);
+    });
+
+    it('lose, on truncate, the epochs that began at or after the offset', async () => {
+      const log = await replicated();
+      await log.truncate(26);
+      expect(log.epochs.entries()).toEqual([entry(1, 0), entry(3, 10), entry(4, 25)]);
+      await log.truncate(25);
+      expect(log.epochs.entries()).toEqual([entry(1, 0), entry(3, 10)]);
+      expect(log.epochs.endOffsetFor(4)).toEqual({ epoch: 3, endOffset: 25 });
+      await log.truncate(10);
+      expect((await reopen(log)).epochs.entries()).toEqual([entry(1, 0)]);
+    });
+
+    it('lose, on a truncate at or past the end, the epochs that began at the end (as in Kafka)', async () => {
+      const log = await replicated();
+      await log.epochs.assign(5, 40);
+      await log.truncate(60);
+      expect([log.nextOffset, log.epochs.latest()]).toEqual([40, entry(4, 25)]);
+      expect((await reopen(log)).epochs.latest()).toEqual(entry(4, 25));
+    });
+
+    it('are all lost on a truncate below the start', async () => {
+      const log = await replicated();
+      await log.trim(150);
+      await log.truncate(3);
+      expect(log.epochs.entries()).toEqual([]);
+      expect((await reopen(log)).epochs.entries()).toEqual([]);
+    });
+
+    it('keep, on trim, the epoch that wrote the new start, moved up to it, and lose older ones', async () => {
+      const log = await replicated();
+      await log.trim(150);
+      expect(log.startOffset).toBe(15);
+      expect(log.epochs.entries()).toEqual([entry(3, 15), entry(4, 25)]);
+      expect([log.epochs.endOffsetFor(2), log.epochs.endOffsetFor(3)]).toEqual([undefined, { epoch: 3, endOffset: 25 }]);
+      await log.trim(1000);
+      expect([log.startOffset, log.nextOffset]).toEqual([40, 40]);
+      expect(log.epochs.entries()).toEqual([entry(4, 40)]);
+      expect((await reopen(log)).epochs.entries()).toEqual([entry(4, 40)]);
+    });
+
+    it.each([
+      [60, [entry(4, 60)]],
+      [40, [entry(4, 40)]],
+      [25, [entry(4, 25)]],
+      [15, [entry(3, 15)]],
+      [10, [entry(3, 10)]],
+      [5, [entry(1, 5)]],
+    ])('keep, on restartAt(%d), only the epoch that wrote or would write that offset', async (offset, expected) => {
+      const log = await replicated();
+      await log.restartAt(offset);
+      expect(log.epochs.entries()).toEqual(expected);
+      expect(log.epochs.endOffsetFor(9)).toEqual({ epoch: expected[0].epoch, endOffset: offset });
+      expect((await reopen(log)).epochs.entries()).toEqual(expected);
+    });
+
+    it('are all lost on restartAt below the first epoch', async () => {
+      const log = await openLog();
+      await log.append(batch('old', 10), 1);
+      await log.epochs.assign(2, 10);
+      await log.append(batch('new', 5), 2);
+      await log.restartAt(5);
+      expect(log.epochs.entries()).toEqual([]);
+      expect((await reopen(log)).epochs.entries()).toEqual([]);
+    });
+
+    it('lose, on reopening after a torn tail, the epochs that began past the recovered end, for good', async () => {
+      const log = await replicated();
+      await log.epochs.assign(5, 40);
+      await log.append(batch('e5@40', 5), 500);
+      await log.close();
+      // The last frame of [35, 40) torn: the segment after it no longer follows on, and goes.
+      const torn = join(dir, '00000000000000000035.log');
+      truncateSync(torn, statSync(torn).size - 10);
+      const reopened = await openLog();
+      expect(reopened.nextOffset).toBe(39);
+      expect(reopened.recovery).toMatchObject({ droppedSegments: 1, droppedLeaderEpochs: 1 });
+      expect(reopened.epochs.entries()).toEqual([entry(1, 0), entry(3, 10), entry(4, 25)]);
+      // The drop sticks once the log grows past where epoch 5 began.
+      await reopened.append(batch('e4@39', 5), 600);
+      expect((await reopen(reopened)).epochs.latest()).toEqual(entry(4, 25));
+    });
+
+    it('must be readable for the log to open', async () => {
+      const log = await replicated();
+      await log.close();
+      writeFileSync(join(dir, EPOCH_FILE), '0\n1\n4 25');
+      await expect(openLog()).rejects.toThrow(/malformed/);
+      writeFileSync(join(dir, EPOCH_FILE), '0\n1\n4 25\n');
+      expect((await openLog()).epochs.entries()).toEqual([entry(4, 25)]);
+    });
+
+    it('are written before close resolves, and refused after', async () => {
+      const log = await openLog();
+      const assigned = log.epochs.assign(1, 0);
+      await log.close();
+      expect(readFileSync(join(dir, EPOCH_FILE), 'utf8')).toBe('0\n1\n1 0\n');
+      await assigned;
+      await expect(log.epochs.assign(2, 0)).rejects.toBeInstanceOf(LogClosedError);
+      expect(() => log.epochs.endOffsetFor(1)).toThrow(LogClosedError);
+    });
+  });
+
   describe('seal', () => {
     it('refuses appends from then on, across reopening, while reads and retention go on', async () => {
       const log = await openLog();
@@ -390,7 +722,7 @@ describe('ShardLog', () => {
       for (let b = 0; b < 8; b++) await log.append(batch(`b${b}`, 2), 700 + b);
       const before = readAll(log);
       const reopened = await reopen(log, { segmentMaxBytes: 800 });
-      expect(reopened.recovery).toEqual({ truncatedBytes: 0, droppedSegments: 0, rebuiltIndexes: 0 });
+      expect(reopened.recovery).toEqual({ truncatedBytes: 0, droppedSegments: 0, rebuiltIndexes: 0, droppedLeaderEpochs: 0 });
       expect(readAll(reopened)).toEqual(before);
       expect([reopened.nextOffset, reopened.lastArrivalMs]).toEqual([16, 707]);
     });

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LogClosedError, LogFailedError, LogInUseError, LogSealedError } from './errors';
 import { GroupCommit } from './group-commit';
+import { type LeaderEpochEntry, LeaderEpochHistory, type LeaderEpochs } from './leader-epoch-history';
 import { LogDirectory, type SyncTarget } from './log-directory';
 import type { LogRecord, LogRecordInput } from './log-record';
 import { type ShardLogRecovery, openSegments } from './log-recovery';
@@ -35,8 +36,9 @@ export class ShardLog {
   private readonly maintenance = new Set<Promise<void>>();
   private newestArrivalMs: number | undefined;
   private durableEnd: number;
-  /** Bumped by truncate, so an append made before it cannot vouch for offsets written after it. */
+  /** Bumped by truncate and restartAt, so an append made before them cannot vouch for offsets written after. */
   private truncations = 0;
+  private readonly history: LeaderEpochHistory;
 
   private constructor(
     private readonly options: ResolvedShardLogOptions,
@@ -45,8 +47,10 @@ export class ShardLog {
     private isSealed: boolean,
     /** What opening the log found and repaired. */
     readonly recovery: ShardLogRecovery,
+    epochs: readonly LeaderEpochEntry[],
   ) {
     this.commit = new GroupCommit(options.fsync);
+    this.history = new LeaderEpochHistory(directory, this, epochs);
     this.newestArrivalMs = this.newestRetainedArrivalMs();
     this.durableEnd = this.nextOffset;
   }
@@ -69,7 +73,9 @@ export class ShardLog {
         // What a killed process wrote may be only in the page cache; durableOffset vouches for it.
         await Promise.all(segments.map((segment) => segment.sync()));
       }
-      return new ShardLog(resolved, directory, segments, directory.isSealed(), opened.recovery);
+      const epochs = await LeaderEpochHistory.recover(directory, segments[0].baseOffset, segments[segments.length - 1].nextOffset);
+      const recovery = { ...opened.recovery, droppedLeaderEpochs: epochs.dropped };
+      return new ShardLog(resolved, directory, segments, directory.isSealed(), recovery, epochs.entries);
     } catch (error) {
       for (const segment of segments) segment.close();
       openDirectories.delete(key);
@@ -118,6 +124,11 @@ export class ShardLog {
     return this.commit.rounds;
   }
 
+  /** Which leader epoch wrote which offsets, for replication (see LeaderEpochs); kept consistent with the records. */
+  get epochs(): LeaderEpochs {
+    return this.history;
+  }
+
   private get active(): Segment {
     return this.segments[this.segments.length - 1];
   }
@@ -129,14 +140,36 @@ export class ShardLog {
    * seal(), LogFailedError once a write or sync has failed. A batch interrupted by a crash may
    * survive in part: a prefix of its records, never a record in part.
    */
-  async append(records: readonly LogRecordInput[], arrivalMs?: number): Promise<{ firstOffset: number; arrivalMs: number }> {
+  append(records: readonly LogRecordInput[], arrivalMs?: number): Promise<{ firstOffset: number; arrivalMs: number }> {
+    return this.appendBatch(records, arrivalMs, undefined);
+  }
+
+  /**
+   * A follower's append of records its leader placed from `firstOffset` on: append(records,
+   * arrivalMs), with its durability, arrival-time rule and errors, provided the log ends at
+   * `firstOffset`. Any other firstOffset rejects with RangeError, writing nothing. Calls may be
+   * made without waiting for the previous ones, each at the nextOffset the previous one leaves.
+   */
+  async appendAt(firstOffset: number, records: readonly LogRecordInput[], arrivalMs: number): Promise<void> {
+    await this.appendBatch(records, arrivalMs, firstOffset);
+  }
+
+  /** append and appendAt; `at` is where the batch must land, if it must. */
+  private async appendBatch(
+    records: readonly LogRecordInput[],
+    arrivalMs: number | undefined,
+    at: number | undefined,
+  ): Promise<{ firstOffset: number; arrivalMs: number }> {
     this.assertOpen();
     if (this.isSealed) throw new LogSealedError(this.options.dir);
     const failure = this.writeFailure ?? this.commit.failure;
     if (failure !== undefined) throw new LogFailedError(this.options.dir, failure.cause);
     if (!Array.isArray(records) || records.length === 0) throw new RangeError('append needs at least one record.');
-    if (arrivalMs !== undefined && !(Number.isSafeInteger(arrivalMs) && arrivalMs >= 0)) {
+    if ((arrivalMs !== undefined || at !== undefined) && !(Number.isSafeInteger(arrivalMs) && (arrivalMs as number) >= 0)) {
       throw new RangeError(`arrivalMs must be a non-negative integer; got ${arrivalMs}.`);
+    }
+    if (at !== undefined && at !== this.nextOffset) {
+      throw new RangeError(`appendAt: the log ends at offset ${this.nextOffset}, so records cannot be placed at ${at}.`);
     }
     const plan = planBatch(records);
     const stampedMs = Math.max(arrivalMs ?? Date.now(), this.newestArrivalMs ?? 0);
@@ -202,7 +235,8 @@ export class ShardLog {
   /**
    * Retention: deletes the oldest whole segments whose newest record arrived before cutoffMs. If
    * every record has expired the active segment rolls first, leaving an empty log that keeps its
-   * nextOffset (startOffset == nextOffset).
+   * nextOffset (startOffset == nextOffset). Leader epochs that wrote no retained record go, except
+   * the one that wrote the new startOffset, whose start moves up to it.
    */
   async trim(cutoffMs: number): Promise<void> {
     this.assertOpen();
@@ -210,30 +244,45 @@ export class ShardLog {
   }
 
   /**
-   * Removes every record at or after `offset` (a follower truncating to its leader's log). Below
-   * startOffset, the log becomes empty with nextOffset = offset. Durable under the fsync policy.
+   * Removes every record at or after `offset` (a follower truncating to its leader's log), and the
+   * leader epochs that began there or later (Kafka's truncateFromEnd). Below startOffset, the log
+   * becomes empty with nextOffset = offset. At or past nextOffset no record goes, but epochs that
+   * began at nextOffset do, as Kafka does: they wrote nothing, and a follower truncating there must
+   * not keep an epoch its new leader may not know. Durable under the fsync policy.
    */
   async truncate(offset: number): Promise<void> {
     this.assertOpen();
     requireInteger('offset', offset, 0);
-    if (offset >= this.nextOffset) return;
-    let removed: Segment[];
+    if (offset >= this.nextOffset) {
+      await this.history.truncateFromEnd(this.nextOffset, () => Promise.resolve());
+      return;
+    }
+    let removal: Promise<void> | undefined;
     if (offset < this.startOffset) {
-      removed = this.segments;
-      this.segments = [Segment.create(this.directory.segmentPaths(offset), offset, this.options.indexIntervalBytes)];
+      removal = this.startEmptyAt(offset);
     } else {
       // A crash after this leaves later segments that no longer follow on; opening deletes them.
       const kept = this.segmentIndexOf(offset);
       this.segments[kept].truncate(offset);
-      removed = this.segments.splice(kept + 1);
+      // Newest first, so a crash part-way leaves a log that is merely less truncated.
+      for (const segment of this.segments.splice(kept + 1).reverse()) segment.remove();
     }
-    // Newest first, so a crash part-way leaves a log that is merely less truncated.
-    for (const segment of removed.reverse()) segment.remove();
-    this.newestArrivalMs = this.newestRetainedArrivalMs();
-    this.durableEnd = Math.min(this.durableEnd, offset);
-    const truncations = ++this.truncations;
-    await this.durable([this.active, this.directory]);
-    if (truncations === this.truncations) this.durableEnd = Math.max(this.durableEnd, offset);
+    await this.settleRemoval(offset, removal, (logDurable) => this.history.truncateFromEnd(offset, logDurable));
+  }
+
+  /**
+   * Discards every record and continues as an empty log at `offset` (startOffset = nextOffset =
+   * offset), which may lie beyond nextOffset: a new follower of a leader whose retention deleted the
+   * offsets before it. Of the leader epochs only the one that wrote `offset`, or would have, stays,
+   * its start moved to `offset`. Durable under the fsync policy, and it survives reopening. A crash
+   * part-way leaves the empty log, or a part of the old one at its own offsets (see startEmptyAt).
+   */
+  async restartAt(offset: number): Promise<void> {
+    this.assertOpen();
+    requireInteger('offset', offset, 0);
+    if (this.startOffset === offset && this.nextOffset === offset) return;
+    const removal = this.startEmptyAt(offset);
+    await this.tracked(this.settleRemoval(offset, removal, (logDurable) => this.history.fitTo(offset, offset, logDurable)));
   }
 
   /** Waits for syncs in flight, then closes the files. Every later call fails with LogClosedError. */
@@ -243,8 +292,10 @@ export class ShardLog {
   }
 
   private async shutDown(): Promise<void> {
+    this.history.close();
     await Promise.allSettled(this.maintenance);
     await this.commit.drain();
+    await this.history.idle();
     for (const segment of this.segments) segment.close();
     openDirectories.delete(resolve(this.options.dir));
   }
@@ -275,9 +326,65 @@ export class ShardLog {
     const rolled = count === this.segments.length;
     if (rolled) this.roll();
     const expired = this.segments.splice(0, count);
-    // The new segment must be on disk before the old ones go, or a crash could restart offsets at 0.
-    if (rolled) await this.directory.sync();
-    for (const segment of expired) segment.remove();
+    const removal = (async () => {
+      // The new segment must be on disk before the old ones go, or a crash could restart offsets at 0.
+      if (rolled) await this.directory.sync();
+      for (const segment of expired) segment.remove();
+    })();
+    const logDurable = async () => {
+      await removal;
+      await this.directory.sync();
+    };
+    await Promise.all([removal, this.history.fitTo(this.startOffset, this.nextOffset, logDurable)]);
+  }
+
+  /**
+   * Replaces every segment with one empty segment at `offset`, the one that starts there if any
+   * (emptied), else a new one. A new one is on disk before any old one goes, and the old ones go
+   * newest first, so a crash part-way leaves a prefix of the old log (which opening keeps, with the
+   * empty segment only if it follows on) or the empty log; never a log restarted at 0. The
+   * segments are replaced in memory at once; the promise settles when the old files are deleted.
+   */
+  private startEmptyAt(offset: number): Promise<void> {
+    const old = this.segments;
+    const reused = old.find((segment) => segment.baseOffset === offset);
+    const empty = reused ?? Segment.create(this.directory.segmentPaths(offset), offset, this.options.indexIntervalBytes);
+    empty.truncate(offset);
+    this.segments = [empty];
+    const replaced = old.filter((segment) => segment !== empty).reverse();
+    const created = reused === undefined ? this.directory.sync() : Promise.resolve();
+    return created.then(
+      () => replaced.forEach((segment) => segment.remove()),
+      (error: unknown) => {
+        // Without the new segment on disk the old ones must stay, and what is appended from here
+        // on may not survive reopening: fail-stop, as for a failed write.
+        replaced.forEach((segment) => segment.close());
+        this.writeFailure ??= { cause: error };
+        throw new LogFailedError(this.options.dir, error);
+      },
+    );
+  }
+
+  /**
+   * Finishes a truncate or restart whose records are gone from memory and whose files `removal`
+   * finishes deleting: makes that durable, and the history's matching change (`fitHistory`) only
+   * after it, so the history file never omits the epoch of a record a crash could bring back.
+   */
+  private async settleRemoval(
+    end: number,
+    removal: Promise<void> | undefined,
+    fitHistory: (logDurable: () => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    this.newestArrivalMs = this.newestRetainedArrivalMs();
+    this.durableEnd = Math.min(this.durableEnd, end);
+    const truncations = ++this.truncations;
+    const active = this.active;
+    const synced = (async () => {
+      await removal;
+      await this.durable([active, this.directory]);
+    })();
+    await Promise.all([synced, fitHistory(() => synced)]);
+    if (truncations === this.truncations) this.durableEnd = Math.max(this.durableEnd, end);
   }
 
   private async tracked(operation: Promise<void>): Promise<void> {
