@@ -9,7 +9,7 @@ import { edgeSchema, GatewayModule, gatewaySchema } from '@spate/edge';
 runMain(async () => {
   const config = readConfig({ ...edgeSchema, ...gatewaySchema, ...coordinationSchema });
   const coordination = coordinationConfig(config, '.', 'the gateway');
-  const app = await NestFactory.createApplicationContext(GatewayModule.forRoot({ edge: config, brokerUrl: config.brokerUrl, coordination }), {
+  const app = await NestFactory.createApplicationContext(GatewayModule.forRoot({ edge: config, routeTimeoutMs: config.routeTimeoutMs, coordination }), {
     logger: new ConsoleLogger({ json: true }),
   });
   app.enableShutdownHooks();

@@ -14,7 +14,7 @@ import {
 import { SHARD_BROKER_SERVICE_NAME, type ShardBrokerServiceClient, type ShardBounds as WireBounds } from '@spate/proto';
 import { brokerGrpcOptions } from './broker-grpc-options';
 
-/** The data plane of a remote shard broker, reached over gRPC (the split deployment). */
+/** The data plane of one remote shard broker, reached over gRPC. */
 export class GrpcShardDataPlane implements ShardDataPlane {
   private readonly proxy: ClientGrpcProxy;
   private readonly broker: ShardBrokerServiceClient;
@@ -24,8 +24,9 @@ export class GrpcShardDataPlane implements ShardDataPlane {
     this.broker = this.proxy.getService<ShardBrokerServiceClient>(SHARD_BROKER_SERVICE_NAME);
   }
 
-  append(request: AppendRecordsRequest): Promise<AppendRecordsResult> {
-    return call(request, this.broker.append({ shard: shardRef(request), records: request.records }));
+  /** `leaderEpoch`: the epoch the caller routed by (see broker.proto); 0 when not known. */
+  append(request: AppendRecordsRequest & { leaderEpoch?: number }): Promise<AppendRecordsResult> {
+    return call(request, this.broker.append({ shard: shardRef(request), records: request.records, leaderEpoch: request.leaderEpoch ?? 0 }));
   }
 
   async read(request: ReadRecordsRequest): Promise<ReadRecordsResult> {

@@ -10,3 +10,8 @@ export * from './coordination.config';
 export * from './shard-broker-server.module';
 export * from './broker-metrics';
 export * from './ops-http-server';
+export * from './broker-shards';
+export * from './cluster.config';
+export * from './replication/replica-manager';
+export * from './replication/replication-errors';
+export * from './cluster-shard-data-plane';

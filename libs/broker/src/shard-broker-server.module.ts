@@ -1,5 +1,6 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { BrokerListenConfig, BrokerStorageConfig } from './broker.config';
+import type { ClusterConfig } from './cluster.config';
 import { BrokerMetrics } from './broker-metrics';
 import { MetadataModule, type CoordinationConfig } from './metadata.module';
 import { startOpsHttpServer, type OpsHttpServer } from './ops-http-server';
@@ -7,7 +8,7 @@ import { ShardBrokerModule } from './shard-broker.module';
 
 const BROKER_LISTEN_CONFIG = Symbol('BrokerListenConfig');
 
-/** The split deployment's broker process: shard storage behind its gRPC controller, plus /health and /metrics. */
+/** The split deployment's broker process: a cluster member serving shard logs over gRPC, plus /health and /metrics. */
 @Module({})
 export class ShardBrokerServerModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ShardBroker');
@@ -18,8 +19,8 @@ export class ShardBrokerServerModule implements OnApplicationBootstrap, OnApplic
     @Inject(BrokerMetrics) private readonly metrics: BrokerMetrics,
   ) {}
 
-  static forRoot(options: { storage: BrokerStorageConfig; listen: BrokerListenConfig; coordination: CoordinationConfig }): DynamicModule {
-    const storage = ShardBrokerModule.forRoot(options.storage);
+  static forRoot(options: { storage: BrokerStorageConfig; listen: BrokerListenConfig; coordination: CoordinationConfig; cluster: ClusterConfig }): DynamicModule {
+    const storage = ShardBrokerModule.forRoot(options.storage, options.cluster);
     return {
       module: ShardBrokerServerModule,
       imports: [MetadataModule.forRoot(options.coordination), storage],

@@ -22,14 +22,15 @@ import {
   type TrimResponse,
 } from '@spate/proto';
 import { BrokerMetrics } from './broker-metrics';
-import { ShardManager } from './shard-manager';
+import { BROKER_SHARDS, type BrokerShards } from './broker-shards';
+import { NotEnoughReplicasError, NotLeaderError, UncertainAppendError } from './replication/replication-errors';
 
-/** The broker's gRPC face: the shard manager's operations, with its errors as gRPC statuses. */
+/** The broker's gRPC face: the shard operations, with their errors as gRPC statuses (see broker.proto). */
 @Controller()
 @ShardBrokerServiceControllerMethods()
 export class ShardBrokerController implements ShardBrokerServiceController {
   constructor(
-    @Inject(ShardManager) private readonly shards: ShardManager,
+    @Inject(BROKER_SHARDS) private readonly shards: BrokerShards,
     @Inject(BrokerMetrics) private readonly metrics: BrokerMetrics,
   ) {}
 
@@ -41,7 +42,7 @@ export class ShardBrokerController implements ShardBrokerServiceController {
     });
     const appended = await guard(async () => {
       try {
-        return await this.shards.append({ ...addressOf(request.shard), records });
+        return await this.shards.append({ ...addressOf(request.shard), records, leaderEpoch: request.leaderEpoch });
       } catch (error) {
         if (error instanceof ShardSealedError) this.metrics.refusedAppends.inc();
         throw error;
@@ -83,17 +84,19 @@ export class ShardBrokerController implements ShardBrokerServiceController {
   }
 }
 
-function addressOf(shard: ShardRef | undefined): ShardAddress {
+export function addressOf(shard: ShardRef | undefined): ShardAddress {
   if (!shard?.streamId || !shard.shardId) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'shard is required' });
   return { streamId: shard.streamId, shardId: shard.shardId };
 }
 
-async function guard<T>(call: () => Promise<T>): Promise<T> {
+export async function guard<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof RpcException) throw error;
     if (error instanceof ShardSealedError) throw new RpcException({ code: status.FAILED_PRECONDITION, message: error.message });
+    if (error instanceof NotLeaderError || error instanceof NotEnoughReplicasError) throw new RpcException({ code: status.ABORTED, message: error.message });
+    if (error instanceof UncertainAppendError) throw new RpcException({ code: status.UNAVAILABLE, message: error.message });
     throw new RpcException({ code: status.INTERNAL, message: (error as Error).message });
   }
 }

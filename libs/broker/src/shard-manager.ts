@@ -31,7 +31,7 @@ export class ShardManager implements ShardDataPlane {
   constructor(private readonly options: ShardManagerOptions) {}
 
   async append(request: AppendRecordsRequest): Promise<AppendRecordsResult> {
-    const log = await this.log(request);
+    const log = await this.openLog(request);
     try {
       return await log.append(request.records);
     } catch (error) {
@@ -41,7 +41,7 @@ export class ShardManager implements ShardDataPlane {
   }
 
   async read(request: ReadRecordsRequest): Promise<ReadRecordsResult> {
-    const log = await this.log(request);
+    const log = await this.openLog(request);
     const bounds = boundsOf(log);
     const available = Math.max(0, bounds.nextOffset - Math.max(request.fromOffset, bounds.startOffset));
     if (available === 0) return { records: [], ...bounds };
@@ -52,22 +52,22 @@ export class ShardManager implements ShardDataPlane {
   }
 
   async bounds(address: ShardAddress): Promise<ShardBounds> {
-    return boundsOf(await this.log(address));
+    return boundsOf(await this.openLog(address));
   }
 
   async offsetAtTimestamp(address: ShardAddress, timestampMs: number): Promise<number> {
-    return (await this.log(address)).offsetAtTimestamp(timestampMs);
+    return (await this.openLog(address)).offsetAtTimestamp(timestampMs);
   }
 
   /** The final bounds include appends still being synced: they are acknowledged moments later. */
   async seal(address: ShardAddress): Promise<ShardBounds> {
-    const log = await this.log(address);
+    const log = await this.openLog(address);
     if (!log.sealed) await log.seal();
     return { startOffset: log.startOffset, nextOffset: log.nextOffset, lastArrivalMs: log.lastArrivalMs };
   }
 
   async trim(address: ShardAddress, cutoffMs: number): Promise<void> {
-    await (await this.log(address)).trim(cutoffMs);
+    await (await this.openLog(address)).trim(cutoffMs);
   }
 
   async dropStream(streamId: string): Promise<void> {
@@ -97,7 +97,8 @@ export class ShardManager implements ShardDataPlane {
     await Promise.all(openings.map(async (opening) => (await opening).close()));
   }
 
-  private log(address: ShardAddress): Promise<ShardLog> {
+  /** The shard's log, opened on first use (one ShardLog per shard for the whole process). */
+  openLog(address: ShardAddress): Promise<ShardLog> {
     const key = `${address.streamId}/${address.shardId}`;
     let opening = this.logs.get(key);
     if (!opening) {

@@ -36,5 +36,11 @@ export type EdgeConfig = ConfigOf<typeof edgeSchema>;
 
 /** The split deployment's gateway: where its shard broker is. */
 export const gatewaySchema = {
-  brokerUrl: stringSetting({ env: 'SPATE_BROKER_URL', description: 'gRPC address (host:port) of the shard broker the gateway calls.', default: '127.0.0.1:4600' }),
+  routeTimeoutMs: integerSetting({
+    env: 'SPATE_ROUTE_TIMEOUT_MS',
+    description: 'How long the gateway keeps re-routing a call to a shard whose leader is moving or unreachable before it answers InternalFailure.',
+    default: 10_000,
+    min: 0,
+    max: 600_000,
+  }),
 };

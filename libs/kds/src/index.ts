@@ -6,6 +6,7 @@ export * from './settings';
 export * from './kinesis-error';
 export * from './shard-id';
 export * from './hash-range';
+export { isShardExpired, liveShards } from './stream-shards';
 export * from './stream-arn';
 export { CoordinationStoreStreamRepository, STREAMS_CHANGED_CHANNEL, streamStoreKey } from './stream-repository';
 export type { StreamRepositoryOptions } from './stream-repository';

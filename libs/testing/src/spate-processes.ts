@@ -99,31 +99,72 @@ export async function startAllInOne(dataDir: string, env: Record<string, string>
   };
 }
 
-/** The split deployment: a shard broker and a gateway talking gRPC, coordinated through Redis. */
-export async function startSplit(
-  options: { redisUrl: string; dataDir: string; keyPrefix?: string },
+/** A broker counts as started once it is a cluster member (its gRPC server listens before it joins). */
+export const BROKER_JOINED = /joined the cluster/;
+
+export interface RunningCluster extends RunningSpate {
+  gateway: SpateProcess;
+  brokers: SpateProcess[];
+  /** Starts one more broker (the next id) and waits until it has joined. */
+  addBroker(env?: Record<string, string>): Promise<SpateProcess>;
+}
+
+/**
+ * The split deployment: `brokers` shard brokers (ids broker-0, broker-1, ...; data in
+ * `<dataDir>/broker-<i>`) and a gateway, talking gRPC and coordinated through Redis.
+ */
+export async function startCluster(
+  options: { redisUrl: string; dataDir: string; keyPrefix?: string; brokers?: number },
   env: Record<string, string> = {},
-): Promise<RunningSpate & { gateway: SpateProcess; broker: SpateProcess }> {
-  const brokerPort = await freePort();
-  const shared = { SPATE_COORDINATION: 'redis', SPATE_REDIS_URL: options.redisUrl, SPATE_REDIS_KEY_PREFIX: options.keyPrefix ?? `spate-${brokerPort}:`, ...env };
-  const broker = new SpateProcess('shard-broker', { ...shared, SPATE_DATA_DIR: options.dataDir, SPATE_BROKER_PORT: String(brokerPort), SPATE_BROKER_HTTP_PORT: '0' });
-  await broker.start(/Nest microservice successfully started/);
-  const gateway = new SpateProcess('gateway', { ...shared, SPATE_PORT: '0', SPATE_BROKER_URL: `127.0.0.1:${brokerPort}` });
+): Promise<RunningCluster> {
+  const prefix = options.keyPrefix ?? `spate-${await freePort()}:`;
+  const shared = { SPATE_COORDINATION: 'redis', SPATE_REDIS_URL: options.redisUrl, SPATE_REDIS_KEY_PREFIX: prefix, ...env };
+  const brokers: SpateProcess[] = [];
+  const addBroker = async (extra: Record<string, string> = {}) => {
+    const id = brokers.length;
+    const port = await freePort();
+    const broker = new SpateProcess('shard-broker', {
+      ...shared,
+      SPATE_BROKER_ID: `broker-${id}`,
+      SPATE_DATA_DIR: path.join(options.dataDir, `broker-${id}`),
+      SPATE_BROKER_PORT: String(port),
+      SPATE_BROKER_HTTP_PORT: '0',
+      ...extra,
+    });
+    brokers.push(broker);
+    await broker.start(BROKER_JOINED);
+    return broker;
+  };
+  const gateway = new SpateProcess('gateway', { ...shared, SPATE_PORT: '0' });
+  const stopAll = async (signal?: NodeJS.Signals) => {
+    await gateway.kill(signal);
+    await Promise.all(brokers.map((b) => b.kill(signal)));
+  };
   let port: string;
   try {
+    for (let i = 0; i < (options.brokers ?? 1); i++) await addBroker();
     [, port] = await gateway.start(LISTENING);
   } catch (error) {
-    await broker.kill();
+    await stopAll('SIGKILL');
     throw error;
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,
     gateway,
-    broker,
-    processes: [gateway, broker],
-    stop: async (signal) => {
-      await gateway.kill(signal);
-      await broker.kill(signal);
+    brokers,
+    addBroker,
+    get processes() {
+      return [gateway, ...brokers];
     },
+    stop: stopAll,
   };
+}
+
+/** The split deployment with one broker. */
+export async function startSplit(
+  options: { redisUrl: string; dataDir: string; keyPrefix?: string },
+  env: Record<string, string> = {},
+): Promise<RunningSpate & { gateway: SpateProcess; broker: SpateProcess }> {
+  const cluster = await startCluster({ ...options, brokers: 1 }, env);
+  return { ...cluster, endpoint: cluster.endpoint, broker: cluster.brokers[0], processes: cluster.processes, stop: cluster.stop };
 }

@@ -1,0 +1,151 @@
+import { status } from '@grpc/grpc-js';
+import { ASSIGNMENTS_CHANNEL, AssignmentStore, BROKERS_CHANNEL, listBrokers, type ShardAssignment } from '@spate/cluster';
+import type { CoordinationStore } from '@spate/coordination';
+import type {
+  AppendRecordsRequest,
+  AppendRecordsResult,
+  ReadRecordsRequest,
+  ReadRecordsResult,
+  ShardAddress,
+  ShardBounds,
+  ShardDataPlane,
+} from '@spate/kds';
+import { GrpcShardDataPlane } from './grpc-shard-data-plane';
+
+export interface ClusterDataPlaneOptions {
+  /** How long a call keeps being re-routed while a shard has no reachable leader. */
+  routeTimeoutMs: number;
+}
+
+/**
+ * The data plane of a cluster as a gateway sees it: each call goes to the shard's leader, found
+ * in a cached copy of the assignments that change announcements invalidate. A call the leader
+ * refused without effect (ABORTED: it no longer leads, or too few replicas are in sync), or that
+ * never reached it, is routed again after reloading the map, until the route timeout. An append
+ * that may have been written is never sent twice: its failure goes back to the client, as AWS's
+ * own does, so a record is never stored twice by the gateway's doing.
+ */
+export class ClusterShardDataPlane implements ShardDataPlane {
+  private readonly assignments: AssignmentStore;
+  private readonly streams = new Map<string, Promise<Map<string, ShardAssignment>>>();
+  private brokers?: Promise<Map<string, string>>;
+  private readonly clients = new Map<string, GrpcShardDataPlane>();
+  private readonly unsubscribes: (() => Promise<void>)[] = [];
+
+  constructor(
+    private readonly store: CoordinationStore,
+    private readonly options: ClusterDataPlaneOptions,
+  ) {
+    this.assignments = new AssignmentStore(store);
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribes.push(await this.store.subscribe(ASSIGNMENTS_CHANNEL, (streamId) => this.streams.delete(streamId)));
+    this.unsubscribes.push(await this.store.subscribe(BROKERS_CHANNEL, () => (this.brokers = undefined)));
+  }
+
+  /** Nest calls this on shutdown (the gateway's provider). */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.unsubscribes.map((unsubscribe) => unsubscribe()));
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  append(request: AppendRecordsRequest): Promise<AppendRecordsResult> {
+    return this.route(request, false, (broker, leaderEpoch) => broker.append({ ...request, leaderEpoch }));
+  }
+
+  read(request: ReadRecordsRequest): Promise<ReadRecordsResult> {
+    return this.route(request, true, (broker) => broker.read(request));
+  }
+
+  bounds(address: ShardAddress): Promise<ShardBounds> {
+    return this.route(address, true, (broker) => broker.bounds(address));
+  }
+
+  offsetAtTimestamp(address: ShardAddress, timestampMs: number): Promise<number> {
+    return this.route(address, true, (broker) => broker.offsetAtTimestamp(address, timestampMs));
+  }
+
+  seal(address: ShardAddress): Promise<ShardBounds> {
+    return this.route(address, true, (broker) => broker.seal(address));
+  }
+
+  trim(address: ShardAddress, cutoffMs: number): Promise<void> {
+    return this.route(address, true, (broker) => broker.trim(address, cutoffMs));
+  }
+
+  /** Every live broker drops its own copies; one that is down drops them when its retention sweep finds the stream gone. */
+  async dropStream(streamId: string): Promise<void> {
+    const brokers = await listBrokers(this.store);
+    await Promise.allSettled(brokers.filter((b) => b.live).map((b) => this.client(b.url).dropStream(streamId)));
+  }
+
+  private async route<T>(address: ShardAddress, idempotent: boolean, call: (broker: GrpcShardDataPlane, leaderEpoch: number) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.options.routeTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const leader = await this.leaderOf(address);
+      let failure: unknown;
+      if (leader) {
+        try {
+          return await call(this.client(leader.url), leader.epoch);
+        } catch (error) {
+          if (!rerouteable(error, idempotent)) throw error;
+          failure = error;
+        }
+      }
+      this.streams.delete(address.streamId);
+      if (failure !== undefined || !leader) this.brokers = undefined;
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `No leader of shard ${address.shardId} of stream ${address.streamId} answered within ${this.options.routeTimeoutMs} ms` +
+            (failure ? `: ${(failure as Error).message}` : ''),
+        );
+      }
+      await sleep(Math.min(25 * 2 ** attempt, 250));
+    }
+  }
+
+  private async leaderOf(address: ShardAddress): Promise<{ url: string; epoch: number } | undefined> {
+    let stream = this.streams.get(address.streamId);
+    if (!stream) {
+      stream = this.assignments.list(address.streamId).then((entries) => new Map(entries.map((e) => [e.assignment.shardId, e.assignment])));
+      stream.catch(() => this.streams.delete(address.streamId));
+      this.streams.set(address.streamId, stream);
+    }
+    const assignment = (await stream).get(address.shardId);
+    if (assignment?.leader === undefined) return undefined;
+    this.brokers ??= listBrokers(this.store).then((brokers) => new Map(brokers.filter((b) => b.live).map((b) => [b.id, b.url])));
+    const url = (await this.brokers).get(assignment.leader);
+    return url === undefined ? undefined : { url, epoch: assignment.leaderEpoch };
+  }
+
+  private client(url: string): GrpcShardDataPlane {
+    let client = this.clients.get(url);
+    if (!client) {
+      client = new GrpcShardDataPlane(url);
+      this.clients.set(url, client);
+    }
+    return client;
+  }
+}
+
+/**
+ * Whether a failed call may go to the (new) leader: always when it was refused without effect or
+ * never left; when it may have had an effect, only if doing it twice is harmless.
+ */
+function rerouteable(error: unknown, idempotent: boolean): boolean {
+  const { code, details } = error as { code?: number; details?: string };
+  if (code === status.ABORTED) return true;
+  if (code !== status.UNAVAILABLE) return false;
+  if (idempotent) return true;
+  return /No connection established|ECONNREFUSED/.test(details ?? '');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
