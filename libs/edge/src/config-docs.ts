@@ -1,4 +1,4 @@
-import { brokerListenSchema, brokerStorageSchema, coordinationSchema } from '@spate/broker';
+import { brokerListenSchema, brokerStorageSchema, clusterSchema, coordinationSchema } from '@spate/broker';
 import type { ConfigSchema } from '@spate/config';
 import { edgeSchema, gatewaySchema } from './edge.config';
 
@@ -9,6 +9,7 @@ export const allSchemas: Array<{ apps: string; schema: ConfigSchema }> = [
   { apps: 'all', schema: coordinationSchema },
   { apps: 'gateway', schema: gatewaySchema },
   { apps: 'shard-broker', schema: brokerListenSchema },
+  { apps: 'shard-broker', schema: clusterSchema },
 ];
 
 /** The README's configuration table, rendered from the schemas so the two cannot drift apart. */
