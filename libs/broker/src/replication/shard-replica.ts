@@ -132,7 +132,7 @@ export class ShardReplica {
     const appended = await appending;
     const end = appended.firstOffset + records.length;
     this.advanceHighWatermark();
-    await this.committed(end);
+    await this.committed(end, a.leaderEpoch);
     if (!this.ctx.holdsLease()) throw new UncertainAppendError(this.key, 'the membership lease ran out before the commit was confirmed');
     return appended;
   }
@@ -145,9 +145,9 @@ export class ShardReplica {
 
   /** Seals the log once every append in flight is committed, so the final bounds are committed bounds. */
   async seal(): Promise<ShardBounds> {
-    this.assertLeader(0);
+    const a = this.assertLeader(0);
     if (!this.log.sealed) await this.log.seal();
-    await this.committed(this.log.nextOffset);
+    await this.committed(this.log.nextOffset, a.leaderEpoch);
     this.wakeFetchers();
     return { startOffset: this.log.startOffset, nextOffset: this.log.nextOffset, lastArrivalMs: this.log.lastArrivalMs };
   }
@@ -206,7 +206,9 @@ export class ShardReplica {
   }
 
   private async becomeLeader(a: ShardAssignment): Promise<void> {
-    await this.log.epochs.assign(a.leaderEpoch, this.log.nextOffset);
+    // The term's state is set before the history write is awaited: appends and fetches may arrive
+    // meanwhile, and must not meet followers' progress from an earlier term.
+    const assigned = this.log.epochs.assign(a.leaderEpoch, this.log.nextOffset);
     this.epochStart = this.log.nextOffset;
     this.progress.clear();
     const now = this.ctx.now();
@@ -214,6 +216,7 @@ export class ShardReplica {
     for (const id of a.isr) if (id !== this.ctx.brokerId) this.progress.set(id, { fetchOffset: 0, lastFetchMs: now, lastFetchLeo: 0, caughtUpMs: now });
     this.hw = Math.min(Math.max(this.followedHw, this.log.startOffset), this.log.durableOffset);
     this.advanceHighWatermark();
+    await assigned;
   }
 
   private stepDown(reason: string): void {
@@ -260,7 +263,15 @@ export class ShardReplica {
     }
   }
 
-  private committed(end: number): Promise<void> {
+  /**
+   * Resolves once `end` is below the high watermark of leader epoch `epoch`. A caller that waited
+   * for its own write may find that term over: stepDown() rejected the waiters it had, and a later
+   * term's high watermark says nothing about what this one wrote.
+   */
+  private committed(end: number, epoch: number): Promise<void> {
+    if (this.role !== 'leader' || this.leaderEpoch !== epoch) {
+      return Promise.reject(new UncertainAppendError(this.key, `leadership changed (now epoch ${this.leaderEpoch}) before the commit was confirmed`));
+    }
     if (end <= this.hw) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: CommitWaiter = {
