@@ -10,7 +10,7 @@ import type {
   ShardBounds,
   ShardDataPlane,
 } from '@spate/kds';
-import { GrpcShardDataPlane } from './grpc-shard-data-plane';
+import { AbortedCallError, GrpcShardDataPlane, type CallOptions } from './grpc-shard-data-plane';
 
 export interface ClusterDataPlaneOptions {
   /** How long a call keeps being re-routed while a shard has no reachable leader. */
@@ -31,6 +31,8 @@ export class ClusterShardDataPlane implements ShardDataPlane {
   private brokers?: Promise<Map<string, string>>;
   private readonly clients = new Map<string, GrpcShardDataPlane>();
   private readonly unsubscribes: (() => Promise<void>)[] = [];
+  /** Calls in flight per stream, so a leadership move can cut short the ones going to the old leader. */
+  private readonly inFlight = new Map<string, Set<InFlightCall>>();
 
   constructor(
     private readonly store: CoordinationStore,
@@ -40,7 +42,12 @@ export class ClusterShardDataPlane implements ShardDataPlane {
   }
 
   async start(): Promise<void> {
-    this.unsubscribes.push(await this.store.subscribe(ASSIGNMENTS_CHANNEL, (streamId) => this.streams.delete(streamId)));
+    this.unsubscribes.push(
+      await this.store.subscribe(ASSIGNMENTS_CHANNEL, (streamId) => {
+        this.streams.delete(streamId);
+        void this.abandonMovedCalls(streamId);
+      }),
+    );
     this.unsubscribes.push(await this.store.subscribe(BROKERS_CHANNEL, () => (this.brokers = undefined)));
   }
 
@@ -56,46 +63,58 @@ export class ClusterShardDataPlane implements ShardDataPlane {
   }
 
   append(request: AppendRecordsRequest): Promise<AppendRecordsResult> {
-    return this.route(request, false, (broker, leaderEpoch) => broker.append({ ...request, leaderEpoch }));
+    return this.route(request, false, (broker, leaderEpoch, options) => broker.append({ ...request, leaderEpoch }, options));
   }
 
   read(request: ReadRecordsRequest): Promise<ReadRecordsResult> {
-    return this.route(request, true, (broker) => broker.read(request));
+    return this.route(request, true, (broker, _, options) => broker.read(request, options));
   }
 
   bounds(address: ShardAddress): Promise<ShardBounds> {
-    return this.route(address, true, (broker) => broker.bounds(address));
+    return this.route(address, true, (broker, _, options) => broker.bounds(address, options));
   }
 
   offsetAtTimestamp(address: ShardAddress, timestampMs: number): Promise<number> {
-    return this.route(address, true, (broker) => broker.offsetAtTimestamp(address, timestampMs));
+    return this.route(address, true, (broker, _, options) => broker.offsetAtTimestamp(address, timestampMs, options));
   }
 
   seal(address: ShardAddress): Promise<ShardBounds> {
-    return this.route(address, true, (broker) => broker.seal(address));
+    return this.route(address, true, (broker, _, options) => broker.seal(address, options));
   }
 
   trim(address: ShardAddress, cutoffMs: number): Promise<void> {
-    return this.route(address, true, (broker) => broker.trim(address, cutoffMs));
+    return this.route(address, true, (broker, _, options) => broker.trim(address, cutoffMs, options));
   }
 
   /** Every live broker drops its own copies; one that is down drops them when its retention sweep finds the stream gone. */
   async dropStream(streamId: string): Promise<void> {
     const brokers = await listBrokers(this.store);
-    await Promise.allSettled(brokers.filter((b) => b.live).map((b) => this.client(b.url).dropStream(streamId)));
+    await Promise.allSettled(brokers.filter((b) => b.live).map((b) => this.client(b.url).dropStream(streamId, { signal: AbortSignal.timeout(this.options.routeTimeoutMs) })));
   }
 
-  private async route<T>(address: ShardAddress, idempotent: boolean, call: (broker: GrpcShardDataPlane, leaderEpoch: number) => Promise<T>): Promise<T> {
+  private async route<T>(
+    address: ShardAddress,
+    idempotent: boolean,
+    call: (broker: GrpcShardDataPlane, leaderEpoch: number, options: CallOptions) => Promise<T>,
+  ): Promise<T> {
     const deadline = Date.now() + this.options.routeTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       const leader = await this.leaderOf(address);
       let failure: unknown;
       if (leader) {
+        // A call ends when its leader answers, when the map says leadership moved (the old leader
+        // may be frozen and never answer), or at the route deadline, whichever comes first.
+        const moved = new AbortController();
+        const tracked: InFlightCall = { shardId: address.shardId, leader: leader.id, epoch: leader.epoch, abort: () => moved.abort(new Error('leadership moved')) };
+        const signal = AbortSignal.any([moved.signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]);
+        this.track(address.streamId, tracked, true);
         try {
-          return await call(this.client(leader.url), leader.epoch);
+          return await call(this.client(leader.url), leader.epoch, { signal });
         } catch (error) {
           if (!rerouteable(error, idempotent)) throw error;
           failure = error;
+        } finally {
+          this.track(address.streamId, tracked, false);
         }
       }
       this.streams.delete(address.streamId);
@@ -110,18 +129,45 @@ export class ClusterShardDataPlane implements ShardDataPlane {
     }
   }
 
-  private async leaderOf(address: ShardAddress): Promise<{ url: string; epoch: number } | undefined> {
-    let stream = this.streams.get(address.streamId);
-    if (!stream) {
-      stream = this.assignments.list(address.streamId).then((entries) => new Map(entries.map((e) => [e.assignment.shardId, e.assignment])));
-      stream.catch(() => this.streams.delete(address.streamId));
-      this.streams.set(address.streamId, stream);
+  private track(streamId: string, call: InFlightCall, add: boolean): void {
+    let calls = this.inFlight.get(streamId);
+    if (add) {
+      if (!calls) this.inFlight.set(streamId, (calls = new Set()));
+      calls.add(call);
+    } else if (calls) {
+      calls.delete(call);
+      if (calls.size === 0) this.inFlight.delete(streamId);
     }
-    const assignment = (await stream).get(address.shardId);
+  }
+
+  /** After an assignment change: cut short the calls whose shard now has another leader or epoch. */
+  private async abandonMovedCalls(streamId: string): Promise<void> {
+    const calls = this.inFlight.get(streamId);
+    if (!calls?.size) return;
+    const current = await this.leaders(streamId).catch(() => undefined);
+    if (!current) return;
+    for (const call of calls) {
+      const now = current.get(call.shardId);
+      if (now?.leader !== call.leader || now.leaderEpoch !== call.epoch) call.abort();
+    }
+  }
+
+  private leaders(streamId: string): Promise<Map<string, ShardAssignment>> {
+    let stream = this.streams.get(streamId);
+    if (!stream) {
+      stream = this.assignments.list(streamId).then((entries) => new Map(entries.map((e) => [e.assignment.shardId, e.assignment])));
+      stream.catch(() => this.streams.delete(streamId));
+      this.streams.set(streamId, stream);
+    }
+    return stream;
+  }
+
+  private async leaderOf(address: ShardAddress): Promise<{ id: string; url: string; epoch: number } | undefined> {
+    const assignment = (await this.leaders(address.streamId)).get(address.shardId);
     if (assignment?.leader === undefined) return undefined;
     this.brokers ??= listBrokers(this.store).then((brokers) => new Map(brokers.filter((b) => b.live).map((b) => [b.id, b.url])));
     const url = (await this.brokers).get(assignment.leader);
-    return url === undefined ? undefined : { url, epoch: assignment.leaderEpoch };
+    return url === undefined ? undefined : { id: assignment.leader, url, epoch: assignment.leaderEpoch };
   }
 
   private client(url: string): GrpcShardDataPlane {
@@ -141,9 +187,17 @@ export class ClusterShardDataPlane implements ShardDataPlane {
 function rerouteable(error: unknown, idempotent: boolean): boolean {
   const { code, details } = error as { code?: number; details?: string };
   if (code === status.ABORTED) return true;
+  if (error instanceof AbortedCallError) return idempotent;
   if (code !== status.UNAVAILABLE) return false;
   if (idempotent) return true;
   return /No connection established|ECONNREFUSED/.test(details ?? '');
+}
+
+interface InFlightCall {
+  shardId: string;
+  leader: string;
+  epoch: number;
+  abort(): void;
 }
 
 function sleep(ms: number): Promise<void> {

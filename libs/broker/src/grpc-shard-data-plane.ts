@@ -14,6 +14,20 @@ import {
 import { SHARD_BROKER_SERVICE_NAME, type ShardBrokerServiceClient, type ShardBounds as WireBounds } from '@spate/proto';
 import { brokerGrpcOptions } from './broker-grpc-options';
 
+/** Per call: aborting the signal cancels the call, which then rejects with an AbortedCallError. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** A call given up by its caller (aborted or timed out): whether it had an effect on the broker is unknown. */
+export class AbortedCallError extends Error {
+  readonly code = status.CANCELLED;
+  constructor(reason: unknown) {
+    super(`call abandoned: ${reason instanceof Error ? reason.message : String(reason)}`);
+    this.name = 'AbortedCallError';
+  }
+}
+
 /** The data plane of one remote shard broker, reached over gRPC. */
 export class GrpcShardDataPlane implements ShardDataPlane {
   private readonly proxy: ClientGrpcProxy;
@@ -25,14 +39,15 @@ export class GrpcShardDataPlane implements ShardDataPlane {
   }
 
   /** `leaderEpoch`: the epoch the caller routed by (see broker.proto); 0 when not known. */
-  append(request: AppendRecordsRequest & { leaderEpoch?: number }): Promise<AppendRecordsResult> {
-    return call(request, this.broker.append({ shard: shardRef(request), records: request.records, leaderEpoch: request.leaderEpoch ?? 0 }));
+  append(request: AppendRecordsRequest & { leaderEpoch?: number }, options: CallOptions = {}): Promise<AppendRecordsResult> {
+    return call(request, this.broker.append({ shard: shardRef(request), records: request.records, leaderEpoch: request.leaderEpoch ?? 0 }), options);
   }
 
-  async read(request: ReadRecordsRequest): Promise<ReadRecordsResult> {
+  async read(request: ReadRecordsRequest, options: CallOptions = {}): Promise<ReadRecordsResult> {
     const response = await call(
       request,
       this.broker.read({ shard: shardRef(request), fromOffset: request.fromOffset, maxRecords: request.maxRecords, maxBytes: request.maxBytes }),
+      options,
     );
     return {
       ...boundsFrom(response.bounds),
@@ -46,24 +61,24 @@ export class GrpcShardDataPlane implements ShardDataPlane {
     };
   }
 
-  async bounds(address: ShardAddress): Promise<ShardBounds> {
-    return boundsFrom((await call(address, this.broker.bounds({ shard: shardRef(address) }))).bounds);
+  async bounds(address: ShardAddress, options: CallOptions = {}): Promise<ShardBounds> {
+    return boundsFrom((await call(address, this.broker.bounds({ shard: shardRef(address) }), options)).bounds);
   }
 
-  async offsetAtTimestamp(address: ShardAddress, timestampMs: number): Promise<number> {
-    return (await call(address, this.broker.offsetAtTimestamp({ shard: shardRef(address), timestampMs }))).offset;
+  async offsetAtTimestamp(address: ShardAddress, timestampMs: number, options: CallOptions = {}): Promise<number> {
+    return (await call(address, this.broker.offsetAtTimestamp({ shard: shardRef(address), timestampMs }), options)).offset;
   }
 
-  async seal(address: ShardAddress): Promise<ShardBounds> {
-    return boundsFrom((await call(address, this.broker.seal({ shard: shardRef(address) }))).bounds);
+  async seal(address: ShardAddress, options: CallOptions = {}): Promise<ShardBounds> {
+    return boundsFrom((await call(address, this.broker.seal({ shard: shardRef(address) }), options)).bounds);
   }
 
-  async trim(address: ShardAddress, cutoffMs: number): Promise<void> {
-    await call(address, this.broker.trim({ shard: shardRef(address), cutoffMs }));
+  async trim(address: ShardAddress, cutoffMs: number, options: CallOptions = {}): Promise<void> {
+    await call(address, this.broker.trim({ shard: shardRef(address), cutoffMs }), options);
   }
 
-  async dropStream(streamId: string): Promise<void> {
-    await lastValueFrom(this.broker.dropStream({ streamId }));
+  async dropStream(streamId: string, options: CallOptions = {}): Promise<void> {
+    await settle(this.broker.dropStream({ streamId }), options.signal);
   }
 
   close(): void {
@@ -80,11 +95,37 @@ function boundsFrom(bounds: WireBounds | undefined): ShardBounds {
   return { startOffset: bounds.startOffset, nextOffset: bounds.nextOffset, lastArrivalMs: bounds.lastArrivalMs ?? undefined };
 }
 
-async function call<T>(address: ShardAddress, response: Observable<T>): Promise<T> {
+async function call<T>(address: ShardAddress, response: Observable<T>, options: CallOptions = {}): Promise<T> {
   try {
-    return await lastValueFrom(response);
+    return await settle(response, options.signal);
   } catch (error) {
     if ((error as { code?: number }).code === status.FAILED_PRECONDITION) throw new ShardSealedError(address);
     throw error;
   }
+}
+
+/** The one answer of a unary call; unsubscribing on abort cancels the gRPC call. */
+export function settle<T>(response: Observable<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return lastValueFrom(response);
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedCallError(signal.reason));
+    let answer: { value: T } | undefined;
+    const onAbort = () => {
+      subscription.unsubscribe();
+      reject(new AbortedCallError(signal.reason));
+    };
+    const subscription = response.subscribe({
+      next: (value) => (answer = { value }),
+      error: (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+      complete: () => {
+        signal.removeEventListener('abort', onAbort);
+        if (answer) resolve(answer.value);
+        else reject(new Error('the broker answered nothing'));
+      },
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -7,6 +7,8 @@ export interface ClientOptions {
   region?: string;
   /** The SDK's default Node handler speaks HTTP/2 (prior knowledge); this forces HTTP/1.1. */
   http1?: boolean;
+  /** The SDK's own attempts per call; 1 (no retries) unless a test wants an application's view. */
+  maxAttempts?: number;
 }
 
 /** A real SDK v3 Kinesis client pointed at Spate, as a user would configure it. */
@@ -15,7 +17,7 @@ export function kinesisClient(endpoint: string, options: ClientOptions = {}): Ki
     endpoint,
     region: options.region ?? 'us-east-1',
     credentials: { accessKeyId: options.accessKeyId ?? 'AKIDSPATETEST', secretAccessKey: 'spate-test-secret' },
-    maxAttempts: 1,
+    maxAttempts: options.maxAttempts ?? 1,
     ...(options.http1 ? { requestHandler: new NodeHttpHandler() } : {}),
   });
 }

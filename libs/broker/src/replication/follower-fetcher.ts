@@ -1,10 +1,12 @@
-import { lastValueFrom } from 'rxjs';
 import { status } from '@grpc/grpc-js';
+import { settle } from '../grpc-shard-data-plane';
 import type { PeerClients } from './peer-clients';
 import type { ShardReplica } from './shard-replica';
 
 const FETCH_MAX_BYTES = 8 * 1024 * 1024;
 const FETCH_MAX_WAIT_MS = 500;
+/** A leader that has not answered a fetch this long after its wait is over counts as unreachable (it may be frozen). */
+const ANSWER_GRACE_MS = 2000;
 
 export interface FetcherOptions {
   brokerId: string;
@@ -21,6 +23,7 @@ export interface FetcherOptions {
  */
 export class FollowerFetcher {
   private stopped = false;
+  private readonly stopping = new AbortController();
   private readonly done: Promise<void>;
 
   constructor(
@@ -40,9 +43,15 @@ export class FollowerFetcher {
     return this.epoch;
   }
 
+  /** Stops at once: a call in progress is cancelled (a frozen leader must not hold the follower up). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(new Error('the fetcher stopped'));
     await this.done;
+  }
+
+  private signal(): AbortSignal {
+    return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(FETCH_MAX_WAIT_MS + ANSWER_GRACE_MS)]);
   }
 
   private async run(): Promise<void> {
@@ -55,12 +64,12 @@ export class FollowerFetcher {
         stale = false;
         if (!truncated) {
           await this.replica.truncateToLeader(async (epoch) => {
-            const answer = await lastValueFrom(leader.epochEnd({ shard, leaderEpoch: this.epoch, epoch }));
+            const answer = await settle(leader.epochEnd({ shard, leaderEpoch: this.epoch, epoch }), this.signal());
             return answer.found ? { epoch: answer.epoch, endOffset: answer.endOffset } : undefined;
           });
           truncated = true;
         }
-        const answer = await lastValueFrom(
+        const answer = await settle(
           leader.fetch({
             shard,
             followerId: this.options.brokerId,
@@ -69,6 +78,7 @@ export class FollowerFetcher {
             maxBytes: FETCH_MAX_BYTES,
             maxWaitMs: FETCH_MAX_WAIT_MS,
           }),
+          this.signal(),
         );
         if (this.stopped) break;
         await this.replica.applyFetched({
@@ -84,7 +94,7 @@ export class FollowerFetcher {
           this.options.onStale();
           await sleep(100);
         } else {
-          stale = code === status.UNAVAILABLE;
+          stale = code === status.UNAVAILABLE || code === status.CANCELLED;
           if (code === undefined) this.options.onError?.(error as Error);
           await sleep(200);
         }

@@ -66,6 +66,8 @@ export class ShardReplica {
   private waiters: CommitWaiter[] = [];
   private readonly fetchWaiters = new Set<() => void>();
   private isrChange?: Promise<void>;
+  /** While a new term's history entry is being written: appends wait for it. */
+  private termStarting?: Promise<void>;
 
   constructor(
     readonly address: ShardAddress,
@@ -123,7 +125,12 @@ export class ShardReplica {
 
   /** Appends as leader; resolves once committed (held by every in-sync replica). */
   async append(records: readonly LogRecordInput[], routedEpoch: number): Promise<{ firstOffset: number; arrivalMs: number }> {
-    const a = this.assertLeader(routedEpoch);
+    let a = this.assertLeader(routedEpoch);
+    if (this.termStarting) {
+      // Records of this term must not reach the log before the history says where the term began.
+      await this.termStarting;
+      a = this.assertLeader(routedEpoch);
+    }
     const needed = Math.min(this.ctx.settings.minInSyncReplicas, a.replicas.length);
     if (a.isr.length < needed) throw new NotEnoughReplicasError(this.key, a.isr.length, needed);
     const appending = this.log.append(records);
@@ -216,7 +223,11 @@ export class ShardReplica {
     for (const id of a.isr) if (id !== this.ctx.brokerId) this.progress.set(id, { fetchOffset: 0, lastFetchMs: now, lastFetchLeo: 0, caughtUpMs: now });
     this.hw = Math.min(Math.max(this.followedHw, this.log.startOffset), this.log.durableOffset);
     this.advanceHighWatermark();
-    await assigned;
+    const starting = assigned.finally(() => {
+      if (this.termStarting === starting) this.termStarting = undefined;
+    });
+    this.termStarting = starting;
+    await starting;
   }
 
   private stepDown(reason: string): void {
