@@ -15,6 +15,7 @@ const shardIds = (n: number) => Array.from({ length: n }, (_, i) => ({ streamId:
 class Cluster {
   assignments = new Map<string, ShardAssignment>();
   steps = 0;
+  caughtUp = 0;
 
   constructor(
     public brokers: BrokerState[],
@@ -34,19 +35,26 @@ class Cluster {
       checkStep(old, a, this.brokers);
       this.assignments.set(shardKeyOf(a), structuredClone(a));
     }
+    this.caughtUp = 0;
     if (catchUp) {
       const live = new Set(this.brokers.filter((b) => b.live).map((b) => b.id));
       for (const a of this.assignments.values()) {
         if (a.leader === undefined) continue;
-        for (const id of a.replicas) if (live.has(id) && !a.isr.includes(id)) a.isr.push(id);
+        for (const id of a.replicas) {
+          if (live.has(id) && !a.isr.includes(id)) {
+            a.isr.push(id);
+            this.caughtUp++;
+          }
+        }
       }
     }
     this.steps++;
     return changes;
   }
 
+  /** Steps until nothing changes: no plan, and no follower catching up. */
   settle(): void {
-    for (let i = 0; i < 60; i++) if (this.step().length === 0) return;
+    for (let i = 0; i < 60; i++) if (this.step().length === 0 && this.caughtUp === 0) return;
     throw new Error('placement did not settle in 60 steps');
   }
 
@@ -158,7 +166,13 @@ describe('planPlacement', () => {
       cluster.settle();
       cluster.set('b2', { live: false });
       cluster.settle();
-      for (const a of cluster.assignments.values()) expect(a.replicas).not.toContain('b2');
+      // With no spare broker to copy to, the dead copy stays assigned (it still counts towards
+      // the replication factor) but is out of the in-sync set and leads nothing.
+      for (const a of cluster.assignments.values()) {
+        expect(a.replicas).toContain('b2');
+        expect(a.isr).not.toContain('b2');
+        expect(a.leader).not.toBe('b2');
+      }
       cluster.set('b2', { live: true });
       cluster.settle();
       for (const a of cluster.assignments.values()) expect([...a.isr].sort()).toEqual(['b1', 'b2', 'b3']);
@@ -187,7 +201,7 @@ describe('planPlacement', () => {
         const changes = cluster.step();
         const moving = [...cluster.assignments.values()].filter((a) => a.replicas.length > 1).length;
         expect(moving).toBeLessThanOrEqual(2);
-        if (changes.length === 0) break;
+        if (changes.length === 0 && cluster.caughtUp === 0) break;
       }
       expect(cluster.count('replicas')).toEqual({ b1: 3, b2: 3, b3: 3 });
       expect(cluster.count('leader')).toEqual({ b1: 3, b2: 3, b3: 3 });
@@ -201,9 +215,20 @@ describe('planPlacement', () => {
       for (let i = 0; i < 60; i++) {
         const changes = cluster.step();
         for (const a of cluster.assignments.values()) expect(a.leader).toBeDefined();
-        if (changes.length === 0) break;
+        if (changes.length === 0 && cluster.caughtUp === 0) break;
       }
       for (const a of cluster.assignments.values()) expect(a).toMatchObject({ replicas: ['b1'], isr: ['b1'], leader: 'b1' });
+    });
+
+    it('forgets the copies of a broker that left the cluster (deregistered), but keeps a crashed one\'s', () => {
+      const cluster = new Cluster(brokers('b1', 'b2', 'b3'), RF3);
+      cluster.settle();
+      cluster.set('b3', { live: false });
+      cluster.settle();
+      for (const a of cluster.assignments.values()) expect(a.replicas).toContain('b3');
+      cluster.brokers = cluster.brokers.filter((b) => b.id !== 'b3');
+      cluster.settle();
+      for (const a of cluster.assignments.values()) expect([...a.replicas].sort()).toEqual(['b1', 'b2']);
     });
 
     it('drains a broker with RF 1 by copying its shards elsewhere before dropping them', () => {

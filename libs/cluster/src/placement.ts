@@ -53,6 +53,7 @@ export function planPlacement(brokers: readonly BrokerState[], shards: readonly 
 
 class Planner {
   private readonly live: Set<string>;
+  private readonly registered: Set<string>;
   private readonly usable: string[];
   private readonly usableSet: Set<string>;
   private readonly replicaCount = new Map<string, number>();
@@ -64,6 +65,7 @@ class Planner {
     private readonly policy: PlacementPolicy,
   ) {
     this.live = new Set(brokers.filter((b) => b.live).map((b) => b.id));
+    this.registered = new Set(brokers.map((b) => b.id));
     this.usable = brokers
       .filter((b) => b.live && !b.draining)
       .map((b) => b.id)
@@ -113,6 +115,8 @@ class Planner {
       // Dead brokers leave the in-sync set, so they are never elected from stale data. With no
       // leader the set stays as it was: its members are the only safe choices when one returns.
       a.isr = a.isr.filter((id) => id === a.leader || this.live.has(id));
+      // A broker that left the cluster (a graceful stop deregisters it) holds no copy any more.
+      a.replicas = a.replicas.filter((id) => id === a.leader || this.registered.has(id));
       if (!this.usableSet.has(a.leader)) this.moveLeadership(a);
     }
 
@@ -149,19 +153,28 @@ class Planner {
       this.replicaCount.set(heaviest, (this.replicaCount.get(heaviest) ?? 0) - 1);
       inFlight++;
     }
-    for (;;) {
-      const [lightest, heaviest] = this.extremes(this.leaderCount);
-      if ((this.leaderCount.get(heaviest) ?? 0) - (this.leaderCount.get(lightest) ?? 0) <= 1) break;
-      // A shard whose leadership changed in this pass already is left alone: no churn.
-      const movable = shards
-        .filter((s) => s.current?.leaderEpoch === next.get(shardKeyOf(s))?.leaderEpoch)
-        .map((s) => next.get(shardKeyOf(s)))
-        .find((a) => a && a.leader === heaviest && a.isr.includes(lightest) && this.live.has(lightest));
-      if (!movable) break;
-      this.count(movable, -1);
-      movable.leader = lightest;
-      movable.leaderEpoch++;
-      this.count(movable, +1);
+    // Leaderships: from the busiest broker to the least busy one that has an in-sync copy, as
+    // long as that narrows the gap. A shard whose leadership changed in this pass is left alone.
+    const steady = (s: ShardToPlace) => s.current?.leaderEpoch === next.get(shardKeyOf(s))?.leaderEpoch;
+    for (let moved = true; moved; ) {
+      moved = false;
+      const byLeaders = [...this.usable].sort((x, y) => (this.leaderCount.get(x) ?? 0) - (this.leaderCount.get(y) ?? 0) || compare(x, y));
+      search: for (const from of [...byLeaders].reverse()) {
+        for (const to of byLeaders) {
+          if ((this.leaderCount.get(from) ?? 0) - (this.leaderCount.get(to) ?? 0) <= 1) break;
+          const movable = shards
+            .filter(steady)
+            .map((s) => next.get(shardKeyOf(s)))
+            .find((a) => a && a.leader === from && a.isr.includes(to));
+          if (!movable) continue;
+          this.count(movable, -1);
+          movable.leader = to;
+          movable.leaderEpoch++;
+          this.count(movable, +1);
+          moved = true;
+          break search;
+        }
+      }
     }
   }
 
@@ -178,10 +191,15 @@ class Planner {
   private dropSurplus(a: ShardAssignment): void {
     if (a.leader === undefined) return;
     const inSyncUsable = () => a.isr.filter((id) => this.usableSet.has(id)).length;
-    // Dead and draining copies first, once enough usable ones are in sync without them.
+    // Dead and draining copies first, once enough usable ones are in sync without them. A dead
+    // copy stays until a replacement is in sync: it still counts towards the replication factor,
+    // so a shard that lost copies to deaths is short of in-sync replicas (and refuses appends
+    // below the minimum) rather than quietly living on fewer copies.
     for (const id of [...a.replicas]) {
       if (id === a.leader || this.usableSet.has(id)) continue;
-      if (a.replicas.length <= this.target && this.live.has(id)) continue;
+      const dead = !this.live.has(id);
+      if (dead && a.replicas.length <= this.policy.replicationFactor) continue;
+      if (!dead && a.replicas.length <= this.target) continue;
       if (inSyncUsable() >= this.target && a.replicas.length > 1) remove(a, id);
     }
     // A surplus usable copy (the tail of a rebalancing move): drop the one on the busiest broker
