@@ -1,0 +1,89 @@
+import { AssignmentStore, type ShardAssignment } from '@spate/cluster';
+import { RedisCoordinationStore } from '@spate/coordination';
+import {
+  checkReadBack,
+  createActiveStream,
+  kinesisClient,
+  LoadProducer,
+  readEverything,
+  sleep,
+  startCluster,
+  startRedis,
+  tempDataDir,
+  type RedisHandle,
+  type RunningCluster,
+} from '@spate/testing';
+
+/**
+ * Scale out from one broker to three and back to one, under continuous PutRecords: copies move to
+ * the new brokers and leaderships with them; leaving brokers (SIGTERM) hand their shards over
+ * first. Nothing acknowledged is lost and nothing is stored twice.
+ */
+describe('scaling a cluster out and in under load', () => {
+  const data = tempDataDir();
+  let redis: RedisHandle;
+  let cluster: RunningCluster;
+  let store: RedisCoordinationStore;
+  const prefix = `scaling-${process.pid}:`;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cluster = await startCluster(
+      { redisUrl: redis.url, dataDir: data.dir, brokers: 1, keyPrefix: prefix },
+      { SPATE_SESSION_TIMEOUT_MS: '1500', SPATE_DRAIN_TIMEOUT_MS: '20000' },
+    );
+    store = await RedisCoordinationStore.connect({ url: redis.url, keyPrefix: prefix });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await cluster?.stop('SIGKILL');
+    await redis?.stop();
+    data.remove();
+  });
+
+  const waitFor = async (what: string, ok: (list: ShardAssignment[]) => boolean, timeoutMs = 40_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const list = (await new AssignmentStore(store).list()).map((e) => e.assignment);
+      if (ok(list)) return list;
+      if (Date.now() > deadline) throw new Error(`${what} not reached in ${timeoutMs} ms: ${JSON.stringify(list)}`);
+      await sleep(100);
+    }
+  };
+  const leaders = (list: ShardAssignment[]) => new Set(list.map((a) => a.leader));
+
+  it('moves shards to new brokers and back without losing or duplicating a record', async () => {
+    const admin = kinesisClient(cluster.endpoint);
+    await createActiveStream(admin, 'scaling', 6);
+    await waitFor('six shards on the one broker', (list) => list.length === 6);
+    const producer = new LoadProducer(cluster.endpoint, 'scaling', { writers: 4 });
+    producer.start();
+    try {
+      await producer.waitForMore(1_000);
+
+      await cluster.addBroker();
+      await cluster.addBroker();
+      const out = await waitFor(
+        'every shard on three in-sync brokers, leaderships spread',
+        (list) => list.every((a) => a.isr.length === 3) && leaders(list).size === 3,
+      );
+      expect([...leaders(out)].sort()).toEqual(['broker-0', 'broker-1', 'broker-2']);
+      await producer.waitForMore(1_000);
+
+      // Scale in: each leaving broker hands over before it exits.
+      for (const leaving of [2, 1]) {
+        await cluster.brokers[leaving].kill('SIGTERM');
+        expect(cluster.brokers[leaving].logs).toMatch(/joined the cluster/);
+        await producer.waitForMore(500);
+      }
+      await waitFor('every shard on broker-0 alone', (list) => list.every((a) => a.leader === 'broker-0' && a.replicas.join() === 'broker-0'));
+      await producer.waitForMore(500);
+    } finally {
+      await producer.stop();
+    }
+    const result = checkReadBack(producer.acknowledged, await readEverything(admin, 'scaling'));
+    expect(result.read).toBeGreaterThanOrEqual(producer.acknowledged.length);
+    admin.destroy();
+  }, 180_000);
+});
