@@ -1,5 +1,5 @@
 import { Inject, Logger, Module, Optional, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type BeforeApplicationShutdown } from '@nestjs/common';
-import { BrokerMembership, ClusterController } from '@spate/cluster';
+import { BrokerMembership, ClusterController, listBrokers } from '@spate/cluster';
 import type { CoordinationStore } from '@spate/coordination';
 import { liveShards, STREAMS_CHANGED_CHANNEL, type StreamRepository } from '@spate/kds';
 import type { BrokerStorageConfig } from './broker.config';
@@ -36,6 +36,7 @@ export class ShardBrokerModule implements OnApplicationBootstrap, BeforeApplicat
     @Optional() @Inject(BrokerMembership) private readonly membership?: BrokerMembership,
     @Optional() @Inject(ReplicaManager) private readonly replicas?: ReplicaManager,
     @Optional() @Inject(ClusterController) private readonly controller?: ClusterController,
+    @Optional() @Inject(COORDINATION_STORE) private readonly store?: CoordinationStore,
   ) {}
 
   static forRoot(config: BrokerStorageConfig, cluster?: ClusterConfig): DynamicModule {
@@ -144,10 +145,19 @@ export class ShardBrokerModule implements OnApplicationBootstrap, BeforeApplicat
     const deadline = Date.now() + this.cluster.drainTimeoutMs;
     await this.membership.setDraining().catch(() => undefined);
     this.controller.wake();
-    while (Date.now() < deadline && (await this.replicas.leaderCount()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (Date.now() < deadline && (await this.replicas.leaderCount()) > 0 && (await this.othersCanTakeOver())) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await this.controller.stop();
     await this.replicas.stop();
     await this.membership.leave();
+  }
+
+  /** Whether another live broker that is not leaving could take this one's shards. */
+  private async othersCanTakeOver(): Promise<boolean> {
+    if (!this.store) return false;
+    const brokers = await listBrokers(this.store).catch(() => []);
+    return brokers.some((b) => b.live && !b.draining && b.id !== this.cluster?.brokerId);
   }
 
   async onApplicationShutdown(): Promise<void> {
