@@ -11,7 +11,7 @@ const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map(
 
 const config = {
   scale: SCALE,
-  servers: list('BENCH_SERVERS', 'spate,kinesalite,kinesis-mock'),
+  servers: list('BENCH_SERVERS', 'spate,kinesalite,kinesis-mock,spate-cluster-rf1,spate-cluster-rf3'),
   // Client variants per phase, run one after another; a variant a server cannot speak is skipped.
   putRecordClients: list('BENCH_PUTRECORD_CLIENTS', 'lean-h1,lean-h2,sdk-h1,sdk-h2'),
   putRecordsClients: list('BENCH_PUTRECORDS_CLIENTS', 'lean-h1,lean-h2'),

@@ -61,7 +61,8 @@ function ratios(results) {
   const out = [];
   const spate = results.servers.find((s) => s.name === 'spate');
   if (!spate) return out;
-  for (const other of results.servers.filter((s) => s.name !== 'spate')) {
+  // Spate's own cluster deployments are compared with the all-in-one in their own section.
+  for (const other of results.servers.filter((s) => s.name !== 'spate' && !s.name.startsWith('spate-'))) {
     for (const p of spate.phases) {
       const q = find(results, other.name, p.phase, p.client);
       if (!q) continue;
@@ -117,6 +118,30 @@ function targets(results, config) {
       })(),
     },
   ];
+}
+
+/** The all-in-one against Spate's cluster deployments: what replication costs, same workload, same run. */
+function clusterComparison(results, config) {
+  const deployments = results.servers.filter((s) => s.name === 'spate' || s.name.startsWith('spate-cluster'));
+  const rows = [];
+  for (const phase of ['PutRecords', 'GetRecords', 'PutToReceive']) {
+    const base = find(results, 'spate', phase, config.baselineClient);
+    for (const d of deployments) {
+      const p = find(results, d.name, phase, config.baselineClient);
+      if (!p) continue;
+      rows.push({
+        deployment: d.name,
+        phase,
+        client: p.client,
+        recordsPerSec: phase === 'PutToReceive' ? undefined : p.recordsPerSec,
+        serverCpuMsPer1k: p.serverCpuMsPer1k,
+        cpuVsAllInOne: ratio(p.serverCpuMsPer1k, base?.serverCpuMsPer1k),
+        p99: (p.latencyMs ?? p.putToReceiveMs ?? (phase === 'PutRecords' ? p.callLatencyMs : undefined))?.p99,
+        check: p.check ? p.check.status : undefined,
+      });
+    }
+  }
+  return rows;
 }
 
 // --- formatting --------------------------------------------------------------------------------
@@ -301,6 +326,29 @@ function markdown(results, config) {
   out.push('');
   out.push('Below 1 is better for server CPU per record and latency; above 1 is better for throughput. For PutRecord, PutToReceive and GetRecords throughput the client and the 2-core machine weigh in as much as the server.');
   out.push('');
+  const cluster = clusterComparison(results, config);
+  if (cluster.some((r) => r.deployment !== 'spate')) {
+    out.push('## Cluster: what replication costs');
+    out.push('');
+    out.push(
+      'The same workload against the all-in-one server and against the split deployment on this same machine: a gateway, three shard brokers and Redis, with replication factor 1 (each shard on one broker) and 3 (every shard on all three; an append is acknowledged once all in-sync copies have synced it). Server CPU is the sum of all five processes.',
+    );
+    out.push('');
+    out.push(
+      markdownTable(
+        ['deployment', 'phase', 'client', 'records/s', 'server CPU ms/1k rec', 'CPU vs all-in-one', 'p99 ms (call, or put-to-receive)', 'read-back check'],
+        cluster.map((r) => [r.deployment, r.phase, r.client, r.recordsPerSec, r.serverCpuMsPer1k, r.cpuVsAllInOne, r.p99, r.check]),
+      ),
+    );
+    out.push('');
+    out.push('What one 2-core machine can show, and what it cannot:');
+    out.push('');
+    out.push('- **It shows the cost of replication per record**: with factor 3 every record is written and synced three times, travels twice more over gRPC, and the follower fetches and the leader\'s bookkeeping add CPU. CPU per record is the figure to trust here: it hardly depends on how the processes share the cores.');
+    out.push('- **It shows the extra latency of a commit that waits for followers**: a follower\'s fetch round trip and its fsync come between the leader\'s write and the acknowledgement.');
+    out.push('- **It cannot show scaling.** Five server processes and the load generator share two cores, so adding brokers adds work to the same cores; throughput here is bounded by the machine, not by the design. The cluster\'s gain is that shards (and their disks and cores) spread over machines: each broker does the work of its own shards, the gateways are stateless, and Redis sees only membership, leases and assignment changes, never records.');
+    out.push("- **To measure scaling on real hosts**: run Redis and each broker on its own machine (or Kubernetes node, see `k8s/`) and one gateway per client machine, then run the bench from the client machines with `BENCH_SERVERS=external BENCH_EXTERNAL_ENDPOINT=http://<gateway>:4566 npm run bench` (it then measures throughput and latency; take server CPU from each host, for example `spate_process_cpu_seconds_total` in every broker's `/metrics`). Use streams with enough shards that every broker leads several, and step the brokers from 1 to 3 to 6 at replication factor 3: aggregate PutRecords throughput should grow by about one broker's worth per broker until the network or the clients saturate, while CPU per record per broker stays flat.");
+    out.push('');
+  }
   out.push('## Caveats');
   out.push('');
   out.push('- **Durable vs in memory.** Spate writes every record to segment files and fsyncs before acknowledging (group commit: concurrent puts share one fsync). kinesalite (no `--path`) and kinesis-mock (`SHOULD_PERSIST_DATA=false`) keep everything in memory and lose it on exit. Spate\'s figures include that durability.');
@@ -317,8 +365,9 @@ function markdown(results, config) {
 function writeResults(results, config) {
   results.targets = targets(results, config);
   results.ratios = ratios(results);
+  results.cluster = clusterComparison(results, config);
   fs.writeFileSync(config.resultsJson, JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(config.resultsMd, markdown(results, config));
 }
 
-module.exports = { environment, printTable, writeResults, bottleneck };
+module.exports = { environment, printTable, writeResults, bottleneck, clusterComparison };

@@ -225,3 +225,25 @@ const SERVERS = {
 };
 
 module.exports = { SERVERS, freePort };
+
+const { clusterServer } = require('./cluster-servers');
+
+/** Spate's split deployment on this machine: Redis, three brokers and a gateway, at replication factor 1 and 3. */
+SERVERS['spate-cluster-rf1'] = clusterServer(1, { live, freePort });
+SERVERS['spate-cluster-rf3'] = clusterServer(3, { live, freePort });
+
+/**
+ * A deployment started elsewhere (for example a cluster on real hosts), reached at
+ * BENCH_EXTERNAL_ENDPOINT. Its CPU is not measured here.
+ */
+SERVERS.external = {
+  protocols: ['h1', 'h2'],
+  storage: 'whatever the external deployment uses',
+  version: () => 'external',
+  command: () => `already running at ${process.env.BENCH_EXTERNAL_ENDPOINT ?? '<BENCH_EXTERNAL_ENDPOINT unset>'}`,
+  async start() {
+    const endpoint = process.env.BENCH_EXTERNAL_ENDPOINT;
+    if (!endpoint) throw new Error('BENCH_SERVERS=external needs BENCH_EXTERNAL_ENDPOINT=http://host:port');
+    return { pid: undefined, endpoint, logFile: '(external)', cpuMs: () => undefined, alive: () => true, exitInfo: () => undefined, async stop() {} };
+  },
+};
