@@ -96,7 +96,7 @@ export class ShardBrokerModule implements OnApplicationBootstrap, BeforeApplicat
               brokerId: cluster.brokerId,
               leaseTtlMs: cluster.sessionTimeoutMs,
               intervalMs: Math.max(100, Math.min(1000, Math.floor(cluster.sessionTimeoutMs / 5))),
-              policy: { replicationFactor: cluster.replicationFactor, maxMovesInFlight: 8 },
+              policy: { replicationFactor: cluster.replicationFactor, maxMovesInFlight: 8, transferTimeoutMs: Math.max(2000, cluster.sessionTimeoutMs) },
               wakeOn: [STREAMS_CHANGED_CHANNEL],
               listShards: async () => {
                 const now = Date.now();

@@ -106,6 +106,7 @@ export class ClusterController {
       brokers.map((b) => ({ id: b.id, live: b.live, draining: b.draining })),
       shards.map((s) => ({ ...s, current: current.get(shardKeyOf(s))?.assignment })),
       this.options.policy,
+      Date.now(),
     );
     for (const change of changes) {
       if (!this.isActive) return;

@@ -1,5 +1,5 @@
 import { planPlacement, type BrokerState, type PlacementPolicy } from './placement';
-import { shardKeyOf, type ShardAssignment } from './shard-assignment';
+import { completeTransfer, shardKeyOf, type ShardAssignment } from './shard-assignment';
 
 const RF3: PlacementPolicy = { replicationFactor: 3, maxMovesInFlight: 4 };
 const RF1: PlacementPolicy = { replicationFactor: 1, maxMovesInFlight: 4 };
@@ -16,6 +16,9 @@ class Cluster {
   assignments = new Map<string, ShardAssignment>();
   steps = 0;
   caughtUp = 0;
+  nowMs = 1_000_000;
+  /** Whether leaders complete the transfers asked of them (as brokers do), or ignore them. */
+  leadersHandOver = true;
 
   constructor(
     public brokers: BrokerState[],
@@ -29,11 +32,22 @@ class Cluster {
       this.brokers,
       this.shards.map((s) => ({ ...s, current: this.assignments.get(shardKeyOf(s)) })),
       this.policy,
+      this.nowMs,
     );
     for (const a of changes) {
       const old = before.get(shardKeyOf(a));
       checkStep(old, a, this.brokers);
       this.assignments.set(shardKeyOf(a), structuredClone(a));
+    }
+    this.nowMs += 100;
+    if (this.leadersHandOver) {
+      const live = new Set(this.brokers.filter((b) => b.live).map((b) => b.id));
+      for (const [key, a] of this.assignments) {
+        if (a.transferTo === undefined || a.leader === undefined || !live.has(a.leader)) continue;
+        const handed = completeTransfer(a);
+        checkStep(a, handed, this.brokers);
+        this.assignments.set(key, handed);
+      }
     }
     this.caughtUp = 0;
     if (catchUp) {
@@ -240,6 +254,42 @@ describe('planPlacement', () => {
     });
   });
 
+  it('moves leadership by asking the leader to hand over, and forces the move if it does not in time', () => {
+    const cluster = new Cluster(brokers('b1', 'b2'), { replicationFactor: 2, maxMovesInFlight: 4, transferTimeoutMs: 5_000 }, shardIds(1));
+    cluster.settle();
+    const key = shardKeyOf(shardIds(1)[0]);
+    const before = cluster.assignments.get(key)!;
+    const other = before.leader === 'b1' ? 'b2' : 'b1';
+    cluster.leadersHandOver = false;
+    cluster.set(before.leader!, { draining: true });
+    cluster.step();
+    // Asked, not done: the leader keeps leading (and its epoch) until it hands over.
+    expect(cluster.assignments.get(key)).toMatchObject({ leader: before.leader, leaderEpoch: before.leaderEpoch, transferTo: other });
+    cluster.step();
+    expect(cluster.assignments.get(key)).toMatchObject({ leader: before.leader, transferTo: other });
+    cluster.nowMs += 5_000;
+    cluster.step();
+    const forced = cluster.assignments.get(key)!;
+    expect(forced).toMatchObject({ leader: other, leaderEpoch: before.leaderEpoch + 1 });
+    expect(forced.transferTo).toBeUndefined();
+  });
+
+  it('cancels a transfer whose target can no longer lead', () => {
+    const cluster = new Cluster(brokers('b1', 'b2', 'b3'), RF3, shardIds(1));
+    cluster.settle();
+    const key = shardKeyOf(shardIds(1)[0]);
+    const before = cluster.assignments.get(key)!;
+    cluster.leadersHandOver = false;
+    cluster.set(before.leader!, { draining: true });
+    cluster.step(false);
+    const target = cluster.assignments.get(key)!.transferTo!;
+    expect(target).toBeDefined();
+    cluster.set(target, { live: false });
+    cluster.step(false);
+    // A new transfer towards the remaining replica, never one to the dead broker.
+    expect(cluster.assignments.get(key)!.transferTo).not.toBe(target);
+  });
+
   it('keeps every safety rule through a long run of deaths, returns and drains', () => {
     const ids = ['b1', 'b2', 'b3', 'b4'];
     const cluster = new Cluster(brokers(...ids), RF3, shardIds(12));
@@ -248,6 +298,7 @@ describe('planPlacement', () => {
     for (let round = 0; round < 300; round++) {
       const id = ids[Math.floor(random() * ids.length)];
       const roll = random();
+      cluster.leadersHandOver = random() < 0.8;
       if (roll < 0.3) cluster.set(id, { live: false });
       else if (roll < 0.7) cluster.set(id, { live: true, draining: false });
       else if (roll < 0.8) cluster.set(id, { draining: true });
@@ -256,6 +307,7 @@ describe('planPlacement', () => {
     }
     expect(cluster.steps).toBe(300);
     // And it heals: with every broker back, every shard ends fully replicated with spread leaders.
+    cluster.leadersHandOver = true;
     for (const id of ids) cluster.set(id, { live: true, draining: false });
     cluster.settle();
     for (const a of cluster.assignments.values()) {

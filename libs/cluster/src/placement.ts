@@ -1,4 +1,4 @@
-import { sameAssignment, shardKeyOf, type ShardAssignment } from './shard-assignment';
+import { completeTransfer, sameAssignment, shardKeyOf, type ShardAssignment } from './shard-assignment';
 
 /** A broker as the controller sees it. */
 export interface BrokerState {
@@ -20,6 +20,8 @@ export interface PlacementPolicy {
   replicationFactor: number;
   /** At most this many shards carry an extra replica at once for rebalancing. */
   maxMovesInFlight: number;
+  /** A leadership transfer the leader has not completed after this long is forced. */
+  transferTimeoutMs?: number;
 }
 
 /**
@@ -33,8 +35,8 @@ export interface PlacementPolicy {
  * - a leader is only ever chosen from the in-sync set, and leadership changes bump the epoch;
  * - a copy is only dropped once enough other usable brokers are in sync without it.
  */
-export function planPlacement(brokers: readonly BrokerState[], shards: readonly ShardToPlace[], policy: PlacementPolicy): ShardAssignment[] {
-  const plan = new Planner(brokers, policy);
+export function planPlacement(brokers: readonly BrokerState[], shards: readonly ShardToPlace[], policy: PlacementPolicy, nowMs = 0): ShardAssignment[] {
+  const plan = new Planner(brokers, policy, nowMs);
   const changed = new Map<string, ShardAssignment>();
   const ordered = [...shards].sort((a, b) => compare(shardKeyOf(a), shardKeyOf(b)));
   for (const shard of ordered) plan.count(shard.current, +1);
@@ -63,6 +65,7 @@ class Planner {
   constructor(
     brokers: readonly BrokerState[],
     private readonly policy: PlacementPolicy,
+    private readonly nowMs: number,
   ) {
     this.live = new Set(brokers.filter((b) => b.live).map((b) => b.id));
     this.registered = new Set(brokers.map((b) => b.id));
@@ -77,7 +80,9 @@ class Planner {
   count(assignment: ShardAssignment | undefined, delta: number): void {
     if (!assignment) return;
     for (const id of assignment.replicas) this.replicaCount.set(id, (this.replicaCount.get(id) ?? 0) + delta);
-    if (assignment.leader !== undefined) this.leaderCount.set(assignment.leader, (this.leaderCount.get(assignment.leader) ?? 0) + delta);
+    // A shard being handed over counts for the broker it is moving to.
+    const leader = assignment.transferTo ?? assignment.leader;
+    if (leader !== undefined) this.leaderCount.set(leader, (this.leaderCount.get(leader) ?? 0) + delta);
   }
 
   /** One step towards a healthy assignment: a leader, `target` usable copies, no dead or draining ones. */
@@ -109,6 +114,18 @@ class Planner {
       if (chosen !== undefined || a.leader !== undefined) {
         a.leader = chosen;
         a.leaderEpoch++;
+      }
+      cancelTransfer(a);
+    } else if (a.transferTo !== undefined) {
+      // A transfer in progress: cancelled if its target can no longer lead, forced if the leader
+      // has not completed it in time, otherwise left to the leader.
+      const target = a.transferTo;
+      if (!this.usableSet.has(target) || !a.isr.includes(target)) cancelTransfer(a);
+      else if (this.nowMs - (a.transferRequestedMs ?? 0) > (this.policy.transferTimeoutMs ?? 10_000)) {
+        const forced = completeTransfer(a);
+        cancelTransfer(a);
+        a.leader = forced.leader;
+        a.leaderEpoch = forced.leaderEpoch;
       }
     }
     if (a.leader !== undefined) {
@@ -155,7 +172,10 @@ class Planner {
     }
     // Leaderships: from the busiest broker to the least busy one that has an in-sync copy, as
     // long as that narrows the gap. A shard whose leadership changed in this pass is left alone.
-    const steady = (s: ShardToPlace) => s.current?.leaderEpoch === next.get(shardKeyOf(s))?.leaderEpoch;
+    const steady = (s: ShardToPlace) => {
+      const a = next.get(shardKeyOf(s));
+      return a !== undefined && a.transferTo === undefined && s.current?.leaderEpoch === a.leaderEpoch;
+    };
     for (let moved = true; moved; ) {
       moved = false;
       const byLeaders = [...this.usable].sort((x, y) => (this.leaderCount.get(x) ?? 0) - (this.leaderCount.get(y) ?? 0) || compare(x, y));
@@ -168,8 +188,7 @@ class Planner {
             .find((a) => a && a.leader === from && a.isr.includes(to));
           if (!movable) continue;
           this.count(movable, -1);
-          movable.leader = to;
-          movable.leaderEpoch++;
+          this.requestTransfer(movable, to);
           this.count(movable, +1);
           moved = true;
           break search;
@@ -178,18 +197,24 @@ class Planner {
     }
   }
 
-  /** Moves leadership to another usable in-sync replica, if there is one. */
+  /** Asks the leader to hand over to another usable in-sync replica, if there is one. */
   private moveLeadership(a: ShardAssignment): boolean {
+    if (a.transferTo !== undefined) return true;
     const others = a.isr.filter((id) => id !== a.leader && this.usableSet.has(id));
     const chosen = this.fewestLeaders(others);
     if (chosen === undefined) return false;
-    a.leader = chosen;
-    a.leaderEpoch++;
+    this.requestTransfer(a, chosen);
     return true;
   }
 
+  private requestTransfer(a: ShardAssignment, to: string): void {
+    a.transferTo = to;
+    a.transferRequestedMs = this.nowMs;
+  }
+
   private dropSurplus(a: ShardAssignment): void {
-    if (a.leader === undefined) return;
+    // Nothing is dropped while leadership is being handed over; the next round will.
+    if (a.leader === undefined || a.transferTo !== undefined) return;
     const inSyncUsable = () => a.isr.filter((id) => this.usableSet.has(id)).length;
     // Dead and draining copies first, once enough usable ones are in sync without them. A dead
     // copy stays until a replacement is in sync: it still counts towards the replication factor,
@@ -228,8 +253,13 @@ class Planner {
   }
 }
 
+function cancelTransfer(a: ShardAssignment): void {
+  delete a.transferTo;
+  delete a.transferRequestedMs;
+}
+
 function isHealthy(a: ShardAssignment, target: number): boolean {
-  return a.leader !== undefined && a.replicas.length === target && a.replicas.every((id) => a.isr.includes(id));
+  return a.leader !== undefined && a.transferTo === undefined && a.replicas.length === target && a.replicas.every((id) => a.isr.includes(id));
 }
 
 function remove(a: ShardAssignment, id: string): void {

@@ -21,6 +21,15 @@ export interface ShardAssignment {
   /** Undefined while no in-sync replica is alive (the shard is offline until one returns). */
   leader?: string;
   leaderEpoch: number;
+  /**
+   * A routine leadership move in progress (rebalancing, a draining broker): the leader stops
+   * taking appends, waits until every append it took is committed, then hands leadership to this
+   * in-sync replica itself (epoch + 1), so clients see a short delay and no error. The controller
+   * forces the move if the leader does not make it in time.
+   */
+  transferTo?: string;
+  /** When the controller asked for the transfer (its clock), to know when to force it. */
+  transferRequestedMs?: number;
 }
 
 export interface VersionedAssignment {
@@ -64,9 +73,18 @@ export function sameAssignment(a: ShardAssignment, b: ShardAssignment): boolean 
   return (
     a.leader === b.leader &&
     a.leaderEpoch === b.leaderEpoch &&
+    a.transferTo === b.transferTo &&
+    a.transferRequestedMs === b.transferRequestedMs &&
     a.replicas.length === b.replicas.length &&
     a.isr.length === b.isr.length &&
     a.replicas.every((id, i) => b.replicas[i] === id) &&
     a.isr.every((id, i) => b.isr[i] === id)
   );
+}
+
+/** The assignment once its leader has handed over to `transferTo` (what the leader writes). */
+export function completeTransfer(a: ShardAssignment): ShardAssignment {
+  const { transferTo, transferRequestedMs, ...rest } = a;
+  void transferRequestedMs;
+  return { ...rest, leader: transferTo, leaderEpoch: a.leaderEpoch + 1 };
 }

@@ -703,4 +703,61 @@ describe('ShardReplica', () => {
       await expect(put.promise).resolves.toMatchObject({ firstOffset: 0 });
     });
   });
+
+  describe('handing leadership over (a routine move)', () => {
+    it('refuses new appends, commits the ones it took, then writes the next term with the target as leader', async () => {
+      const l = await broker('b1');
+      const f = await broker('b2');
+      const first = await assign('b1', 1, ['b1', 'b2']);
+      await adopt(first, l, f);
+      const pending = track(l.replica.append(records('a'), 1));
+      await eventually('the record is in the leader log', () => l.log.nextOffset === 1);
+
+      // The controller asks for the move: same epoch, a transfer target.
+      const asked = await stored();
+      const transfer: ShardAssignment = { ...asked.assignment, transferTo: 'b2', transferRequestedMs: now };
+      const version = await assignments.write(transfer, asked.version);
+      await l.replica.adopt({ assignment: transfer, version: version! });
+      await expect(l.replica.append(records('b'), 1)).rejects.toBeInstanceOf(NotLeaderError);
+      expect(pending.settled).toBe(false);
+
+      // The follower keeps fetching from the old leader: the pending append commits, then the leader hands over.
+      await fetchInto(f, l);
+      await fetchInto(f, l);
+      await pending.promise;
+      await eventually('the leader wrote the next term', async () => (await stored()).assignment.leader === 'b2');
+      const after = (await stored()).assignment;
+      expect(after).toMatchObject({ leader: 'b2', leaderEpoch: 2 });
+      expect(after.transferTo).toBeUndefined();
+      expect(l.replica.isLeader).toBe(false);
+      expect(contents(f.log)).toEqual([[0, 'a']]);
+    });
+
+    it('writes nothing when the move was cancelled before its appends committed', async () => {
+      const l = await broker('b1');
+      const f = await broker('b2');
+      await adopt(await assign('b1', 1, ['b1', 'b2']), l, f);
+      const pending = track(l.replica.append(records('a'), 1));
+      await eventually('the record is in the leader log', () => l.log.nextOffset === 1);
+      const asked = await stored();
+      const transfer: ShardAssignment = { ...asked.assignment, transferTo: 'b2', transferRequestedMs: now };
+      const v1 = await assignments.write(transfer, asked.version);
+      await l.replica.adopt({ assignment: transfer, version: v1! });
+      const cancelled: ShardAssignment = { ...asked.assignment };
+      const v2 = await assignments.write(cancelled, v1!);
+      await l.replica.adopt({ assignment: cancelled, version: v2! });
+      await fetchInto(f, l);
+      await fetchInto(f, l);
+      await pending.promise;
+      await pause(30);
+      expect((await stored()).assignment).toMatchObject({ leader: 'b1', leaderEpoch: 1 });
+      expect(l.replica.isLeader).toBe(true);
+      await fetchInto(f, l);
+      const appended = track(l.replica.append(records('b'), 1));
+      await eventually('the record is in the leader log', () => l.log.nextOffset === 2);
+      await fetchInto(f, l);
+      await fetchInto(f, l);
+      await appended.promise;
+    });
+  });
 });

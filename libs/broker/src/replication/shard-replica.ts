@@ -1,4 +1,4 @@
-import { AssignmentStore, shardKeyOf, type ShardAssignment, type VersionedAssignment } from '@spate/cluster';
+import { AssignmentStore, completeTransfer, shardKeyOf, type ShardAssignment, type VersionedAssignment } from '@spate/cluster';
 import type { LogRecordInput, RecordView, ShardLog } from '@spate/log-store';
 import type { ShardAddress, ShardBounds } from '@spate/kds';
 import { NotEnoughReplicasError, NotLeaderError, UncertainAppendError } from './replication-errors';
@@ -66,6 +66,8 @@ export class ShardReplica {
   private waiters: CommitWaiter[] = [];
   private readonly fetchWaiters = new Set<() => void>();
   private isrChange?: Promise<void>;
+  /** A leadership handover in progress (see handOver). */
+  private handover?: Promise<void>;
   /** While a new term's history entry is being written: appends wait for it. */
   private termStarting?: Promise<void>;
 
@@ -106,13 +108,44 @@ export class ShardReplica {
     const role = a.leader === this.ctx.brokerId ? 'leader' : a.leader !== undefined && a.replicas.includes(this.ctx.brokerId) ? 'follower' : 'idle';
     const sameTerm = previous && previous.leaderEpoch === a.leaderEpoch && role === this.role;
     if (sameTerm) {
-      if (role === 'leader') this.advanceHighWatermark();
+      if (role === 'leader') {
+        this.advanceHighWatermark();
+        if (a.transferTo !== undefined) this.startHandover();
+      }
       return role;
     }
     if (this.role === 'leader') this.stepDown(`leadership moved to ${a.leader ?? 'nobody'} at epoch ${a.leaderEpoch}`);
     this.role = role;
-    if (role === 'leader') await this.becomeLeader(a);
+    if (role === 'leader') {
+      await this.becomeLeader(a);
+      if (a.transferTo !== undefined) this.startHandover();
+    }
     return role;
+  }
+
+  private startHandover(): void {
+    this.handover ??= this.handOver()
+      .catch(() => undefined)
+      .finally(() => (this.handover = undefined));
+  }
+
+  /**
+   * A routine leadership move: appends are refused from the moment it was asked for (see
+   * append), so once everything already taken is committed the target has every record, and this
+   * leader writes the new term itself. If the move was cancelled or overtaken meanwhile, nothing
+   * is written (compare-and-set on the version it read).
+   */
+  private async handOver(): Promise<void> {
+    const asked = this.current;
+    if (!asked || this.role !== 'leader') return;
+    await this.committed(this.log.nextOffset, asked.assignment.leaderEpoch);
+    const known = this.current;
+    const target = known?.assignment.transferTo;
+    if (!known || this.role !== 'leader' || known.assignment.leaderEpoch !== asked.assignment.leaderEpoch || target === undefined) return;
+    if (!known.assignment.isr.includes(target)) return;
+    const next = completeTransfer(known.assignment);
+    const version = await this.ctx.assignments.write(next, known.version);
+    if (version !== undefined) await this.adopt({ assignment: next, version });
   }
 
   /** This broker no longer has anything to do for the shard (its stream is gone, or it was moved away). */
@@ -131,6 +164,9 @@ export class ShardReplica {
       await this.termStarting;
       a = this.assertLeader(routedEpoch);
     }
+    // Handing leadership over: new appends go to the next leader once it takes over (the gateway
+    // routes them again), so that every append taken here can still commit here.
+    if (a.transferTo !== undefined) throw new NotLeaderError(this.key, `handing leadership over to ${a.transferTo}`);
     const needed = Math.min(this.ctx.settings.minInSyncReplicas, a.replicas.length);
     if (a.isr.length < needed) throw new NotEnoughReplicasError(this.key, a.isr.length, needed);
     const appending = this.log.append(records);
