@@ -140,7 +140,11 @@ export class ClusterShardDataPlane implements ShardDataPlane {
     }
   }
 
-  /** After an assignment change: cut short the calls whose shard now has another leader or epoch. */
+  /**
+   * After an assignment change: cut short the calls to a leader that lost its shard because it
+   * was given up for dead (it left the in-sync set; it may be frozen and never answer). A leader
+   * that handed over in the routine way is still in sync and answers its calls itself.
+   */
   private async abandonMovedCalls(streamId: string): Promise<void> {
     const calls = this.inFlight.get(streamId);
     if (!calls?.size) return;
@@ -148,7 +152,8 @@ export class ClusterShardDataPlane implements ShardDataPlane {
     if (!current) return;
     for (const call of calls) {
       const now = current.get(call.shardId);
-      if (now?.leader !== call.leader || now.leaderEpoch !== call.epoch) call.abort();
+      const moved = now?.leader !== call.leader || now.leaderEpoch !== call.epoch;
+      if (moved && !now?.isr.includes(call.leader)) call.abort();
     }
   }
 

@@ -96,7 +96,7 @@ export class ShardBrokerModule implements OnApplicationBootstrap, BeforeApplicat
               brokerId: cluster.brokerId,
               leaseTtlMs: cluster.sessionTimeoutMs,
               intervalMs: Math.max(100, Math.min(1000, Math.floor(cluster.sessionTimeoutMs / 5))),
-              policy: { replicationFactor: cluster.replicationFactor, maxMovesInFlight: 8, transferTimeoutMs: Math.max(2000, cluster.sessionTimeoutMs) },
+              policy: { replicationFactor: cluster.replicationFactor, maxMovesInFlight: 8, transferTimeoutMs: cluster.ackTimeoutMs + cluster.sessionTimeoutMs },
               wakeOn: [STREAMS_CHANGED_CHANNEL],
               listShards: async () => {
                 const now = Date.now();
@@ -139,18 +139,24 @@ export class ShardBrokerModule implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  /** A graceful stop hands this broker's shards to others before it goes (bounded by the drain timeout). */
+  /**
+   * A graceful stop hands this broker's shards to others before it goes (bounded by the drain
+   * timeout): first its leaderships, then its follower copies, so that no leader is left waiting
+   * for a follower that is gone.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    if (!this.membership || !this.replicas || !this.controller || !this.cluster) return;
-    const deadline = Date.now() + this.cluster.drainTimeoutMs;
-    await this.membership.setDraining().catch(() => undefined);
-    this.controller.wake();
-    while (Date.now() < deadline && (await this.replicas.leaderCount()) > 0 && (await this.othersCanTakeOver())) {
+    const { membership, replicas, controller, cluster } = this;
+    if (!membership || !replicas || !controller || !cluster) return;
+    const deadline = Date.now() + cluster.drainTimeoutMs;
+    await membership.setDraining().catch(() => undefined);
+    controller.wake();
+    const holdsShards = async () => (await replicas.leaderCount()) > 0 || (await replicas.assignedCount()) > 0;
+    while (Date.now() < deadline && (await holdsShards()) && (await this.othersCanTakeOver())) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await this.controller.stop();
-    await this.replicas.stop();
-    await this.membership.leave();
+    await controller.stop();
+    await replicas.stop();
+    await membership.leave();
   }
 
   /** Whether another live broker that is not leaving could take this one's shards. */

@@ -61,6 +61,7 @@ describe('scaling a cluster out and in under load', () => {
     producer.start();
     try {
       await producer.waitForMore(1_000);
+      const failuresBefore = [...producer.failures.values()].reduce((a, b) => a + b, 0);
 
       await cluster.addBroker();
       await cluster.addBroker();
@@ -79,6 +80,13 @@ describe('scaling a cluster out and in under load', () => {
       }
       await waitFor('every shard on broker-0 alone', (list) => list.every((a) => a.leader === 'broker-0' && a.replicas.join() === 'broker-0'));
       await producer.waitForMore(500);
+      // Routine moves are handed over (the leader commits what it took, then names its
+      // successor): clients see delays, and at most a few retryable errors when a machine this
+      // busy makes a handover run late. Failing in-flight appends on every move would show here
+      // as dozens.
+      const failures = [...producer.failures.values()].reduce((a, b) => a + b, 0) - failuresBefore;
+      expect(failures).toBeLessThanOrEqual(10);
+      expect([...producer.failures.keys()].filter((kind) => kind !== 'InternalFailure')).toEqual([]);
     } finally {
       await producer.stop();
     }

@@ -70,6 +70,16 @@ export class ReplicaManager {
     return count;
   }
 
+  /** Shards this broker still leads or follows. */
+  async assignedCount(): Promise<number> {
+    let count = 0;
+    for (const opening of this.replicas.values()) {
+      const replica = await opening.catch(() => undefined);
+      if (replica && replica.currentRole !== 'idle') count++;
+    }
+    return count;
+  }
+
   /** Reads the assignments again (one stream's, or all) and acts on what changed. */
   sync(streamId?: string): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -146,25 +156,32 @@ export class ReplicaManager {
   }
 
   private async apply(entry: VersionedAssignment): Promise<void> {
-    const a = entry.assignment;
-    const key = shardKeyOf(a);
+    const key = shardKeyOf(entry.assignment);
     await this.serially(key, async () => {
-      const replica = await this.replica(a);
-      if (replica.assignment && entry.version <= (replica.assignmentVersion ?? 0)) return;
-      // A fetcher still appending must be gone before the copy takes another role.
-      const fetcher = this.fetchers.get(key);
-      if (fetcher && (fetcher.leader !== a.leader || fetcher.leaderEpoch !== a.leaderEpoch || !a.replicas.includes(this.options.brokerId))) {
-        await this.stopFetcher(key);
+      const replica = await this.replica(entry.assignment);
+      if (entry.version > (replica.assignmentVersion ?? 0)) {
+        // A fetcher still appending must be gone before the copy takes another role.
+        const a = entry.assignment;
+        const fetcher = this.fetchers.get(key);
+        if (fetcher && (fetcher.leader !== a.leader || fetcher.leaderEpoch !== a.leaderEpoch || !a.replicas.includes(this.options.brokerId))) {
+          await this.stopFetcher(key);
+        }
+        await replica.adopt(entry);
       }
-      const role = await replica.adopt(entry);
-      if (role !== 'follower') await this.stopFetcher(key);
-      else if (!this.fetchers.has(key)) {
+      // The replica may also have moved on by itself (a leader that handed over now follows):
+      // the fetcher follows what the replica does, not only what this entry said.
+      const current = replica.assignment;
+      const fetcher = this.fetchers.get(key);
+      if (replica.currentRole !== 'follower' || !current || current.leader === undefined) {
+        await this.stopFetcher(key);
+      } else if (!fetcher || fetcher.leader !== current.leader || fetcher.leaderEpoch !== current.leaderEpoch) {
+        await this.stopFetcher(key);
         this.fetchers.set(
           key,
-          new FollowerFetcher(replica, a.leader as string, a.leaderEpoch, {
+          new FollowerFetcher(replica, current.leader, current.leaderEpoch, {
             brokerId: this.options.brokerId,
             peers: this.peers,
-            onStale: () => void this.sync(a.streamId),
+            onStale: () => void this.sync(current.streamId),
             onError: this.options.onError,
           }),
         );

@@ -83,6 +83,11 @@ export class ShardReplica {
     return this.current?.assignment;
   }
 
+  /** What this broker does for the shard right now. */
+  get currentRole(): 'leader' | 'follower' | 'idle' {
+    return this.role;
+  }
+
   get isLeader(): boolean {
     return this.role === 'leader';
   }
