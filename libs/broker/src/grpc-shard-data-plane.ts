@@ -13,6 +13,7 @@ import {
 } from '@spate/kds';
 import { SHARD_BROKER_SERVICE_NAME, type ShardBrokerServiceClient, type ShardBounds as WireBounds } from '@spate/proto';
 import { brokerGrpcOptions } from './broker-grpc-options';
+import { decodeStoredRecords, encodeRecordsToAppend } from './record-batch';
 
 /** Per call: aborting the signal cancels the call, which then rejects with an AbortedCallError. */
 export interface CallOptions {
@@ -40,7 +41,7 @@ export class GrpcShardDataPlane implements ShardDataPlane {
 
   /** `leaderEpoch`: the epoch the caller routed by (see broker.proto); 0 when not known. */
   append(request: AppendRecordsRequest & { leaderEpoch?: number }, options: CallOptions = {}): Promise<AppendRecordsResult> {
-    return call(request, this.broker.append({ shard: shardRef(request), records: request.records, leaderEpoch: request.leaderEpoch ?? 0 }), options);
+    return call(request, this.broker.append({ shard: shardRef(request), batch: encodeRecordsToAppend(request.records), leaderEpoch: request.leaderEpoch ?? 0 }), options);
   }
 
   async read(request: ReadRecordsRequest, options: CallOptions = {}): Promise<ReadRecordsResult> {
@@ -49,16 +50,7 @@ export class GrpcShardDataPlane implements ShardDataPlane {
       this.broker.read({ shard: shardRef(request), fromOffset: request.fromOffset, maxRecords: request.maxRecords, maxBytes: request.maxBytes }),
       options,
     );
-    return {
-      ...boundsFrom(response.bounds),
-      records: response.records.map((r) => ({
-        offset: r.offset,
-        arrivalMs: r.arrivalMs,
-        partitionKey: r.partitionKey,
-        explicitHashKey: r.explicitHashKey,
-        data: r.data as Buffer,
-      })),
-    };
+    return { ...boundsFrom(response.bounds), records: decodeStoredRecords(response.batch) };
   }
 
   async bounds(address: ShardAddress, options: CallOptions = {}): Promise<ShardBounds> {

@@ -23,6 +23,7 @@ import {
 } from '@spate/proto';
 import { BrokerMetrics } from './broker-metrics';
 import { BROKER_SHARDS, type BrokerShards } from './broker-shards';
+import { decodeRecordsToAppend, encodeStoredRecords } from './record-batch';
 import { NotEnoughReplicasError, NotLeaderError, UncertainAppendError } from './replication/replication-errors';
 
 /** The broker's gRPC face: the shard operations, with their errors as gRPC statuses (see broker.proto). */
@@ -35,11 +36,9 @@ export class ShardBrokerController implements ShardBrokerServiceController {
   ) {}
 
   async append(request: AppendRequest): Promise<AppendResponse> {
+    const records = await guard(async () => decodeRecordsToAppend(request.batch));
     let bytes = 0;
-    const records = request.records.map((r) => {
-      bytes += r.data.byteLength;
-      return { partitionKey: r.partitionKey, explicitHashKey: r.explicitHashKey, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
-    });
+    for (const r of records) bytes += r.data.length;
     const appended = await guard(async () => {
       try {
         return await this.shards.append({ ...addressOf(request.shard), records, leaderEpoch: request.leaderEpoch });
@@ -58,7 +57,7 @@ export class ShardBrokerController implements ShardBrokerServiceController {
       this.shards.read({ ...addressOf(request.shard), fromOffset: request.fromOffset, maxRecords: request.maxRecords, maxBytes: request.maxBytes }),
     );
     this.metrics.readRecords.inc(records.length);
-    return { bounds, records };
+    return { bounds, batch: encodeStoredRecords(records) };
   }
 
   async bounds(request: BoundsRequest): Promise<BoundsResponse> {

@@ -16,4 +16,4 @@ export * from './sequence-number';
 export { ThroughputLimiter } from './throughput-limiter';
 export { dataPlaneActions } from './actions/data-plane.actions';
 export { kinesisActions, kinesisModel } from './kinesis-api';
-export { KinesisRecordList } from './kinesis-record-list';
+export { KinesisRecordList, type StoredRecordBytes } from './kinesis-record-list';

@@ -2,6 +2,6 @@ export { LogClosedError, LogCorruptionError, LogFailedError, LogInUseError, LogS
 export type { EpochEndOffset, LeaderEpochEntry, LeaderEpochs } from './leader-epoch-history';
 export type { LogRecord, LogRecordInput } from './log-record';
 export type { ShardLogRecovery } from './log-recovery';
-export type { RecordView } from './record-view';
+export { RecordView } from './record-view';
 export { ShardLog } from './shard-log';
 export type { FsyncPolicy, ShardLogOptions } from './shard-log-options';

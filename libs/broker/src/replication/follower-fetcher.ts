@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { settle } from '../grpc-shard-data-plane';
+import { decodeStoredRecords } from '../record-batch';
 import type { PeerClients } from './peer-clients';
 import type { ShardReplica } from './shard-replica';
 
@@ -81,10 +82,8 @@ export class FollowerFetcher {
           this.signal(),
         );
         if (this.stopped) break;
-        await this.replica.applyFetched({
-          ...answer,
-          records: answer.records.map((r) => ({ ...r, explicitHashKey: r.explicitHashKey ?? undefined, data: Buffer.from(r.data) })),
-        });
+        const { batch, ...rest } = answer;
+        await this.replica.applyFetched({ ...rest, records: decodeStoredRecords(batch) });
       } catch (error) {
         if (this.stopped) break;
         const code = (error as { code?: number }).code;

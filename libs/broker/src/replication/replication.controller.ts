@@ -7,6 +7,7 @@ import {
   type FetchResponse,
   type ShardReplicationServiceController,
 } from '@spate/proto';
+import { encodeStoredRecords } from '../record-batch';
 import { addressOf, guard } from '../shard-broker.controller';
 import { ReplicaManager } from './replica-manager';
 
@@ -20,7 +21,8 @@ export class ReplicationController implements ShardReplicationServiceController 
     const answer = await guard(() =>
       this.replicas.fetch(addressOf(request.shard), request.followerId, request.leaderEpoch, request.fetchOffset, request.maxBytes, request.maxWaitMs),
     );
-    return { ...answer, records: answer.records };
+    const { records, ...rest } = answer;
+    return { ...rest, batch: encodeStoredRecords(records) };
   }
 
   async epochEnd(request: EpochEndRequest): Promise<EpochEndResponse> {

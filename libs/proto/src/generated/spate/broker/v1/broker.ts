@@ -17,23 +17,12 @@ export interface ShardRef {
   shardId: string;
 }
 
-export interface RecordToAppend {
-  partitionKey: string;
-  explicitHashKey?: string | undefined;
-  data: Uint8Array;
-}
-
-export interface StoredRecord {
-  offset: number;
-  arrivalMs: number;
-  partitionKey: string;
-  explicitHashKey?: string | undefined;
-  data: Uint8Array;
-}
-
 export interface AppendRequest {
-  shard?: ShardRef | undefined;
-  records: RecordToAppend[];
+  shard?:
+    | ShardRef
+    | undefined;
+  /** Records to append (layout above). */
+  batch: Uint8Array;
   /**
    * The leader epoch the caller routed by (0: not known). A broker that knows only an older
    * epoch refreshes its view before answering.
@@ -76,8 +65,11 @@ export interface SealResponse {
 }
 
 export interface ReadResponse {
-  bounds?: ShardBounds | undefined;
-  records: StoredRecord[];
+  bounds?:
+    | ShardBounds
+    | undefined;
+  /** Stored records (layout above). */
+  batch: Uint8Array;
 }
 
 export interface OffsetAtTimestampRequest {
@@ -120,10 +112,10 @@ export interface FetchRequest {
 
 export interface FetchResponse {
   /**
-   * Consecutive records from fetch_offset, or from log_start_offset when retention deleted the
-   * offsets before it (the follower then restarts its log there).
+   * Consecutive stored records (layout above) from fetch_offset, or from log_start_offset when
+   * retention deleted the offsets before it (the follower then restarts its log there).
    */
-  records: StoredRecord[];
+  batch: Uint8Array;
   highWatermark: number;
   logStartOffset: number;
   /** The leader's epoch history from the epoch holding the first record returned onwards. */
