@@ -7,7 +7,7 @@ export { CBOR_1_1_CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE, JSON_1_1_CONTENT_TYPE
 export { startEdgeServer, type EdgeServer, type EdgeServerOptions } from './edge-server';
 export type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge-types';
 export { encodeEventStreamMessage } from './event-stream';
-export { EventStreamOutput } from './event-stream-output';
+export { EventStreamOutput, type EventStreamItem } from './event-stream-output';
 export { shapeInput } from './input-shaper';
 export { validateInput } from './input-validator';
 export { json11Codec, writeJsonString, writeJsonValue } from './json-1-1.codec';

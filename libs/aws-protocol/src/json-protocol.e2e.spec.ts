@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { startEdgeServer, type EdgeServer } from './edge-server';
 import { decodeCbor } from './cbor-decoder';
-import { encodeEventStreamMessage } from './event-stream';
 import { EventStreamOutput } from './event-stream-output';
 import { createJsonProtocolHandler, type OperationHandler } from './json-protocol.handler';
 import { ServiceError } from './service-error';
@@ -36,17 +35,15 @@ const operations: Record<string, OperationHandler> = {
   SubscribeToShard: async () =>
     new EventStreamOutput(
       Readable.from([
-        encodeEventStreamMessage({ ':message-type': 'event', ':event-type': 'initial-response', ':content-type': 'application/json' }, Buffer.from('{}')),
-        encodeEventStreamMessage(
-          { ':message-type': 'event', ':event-type': 'SubscribeToShardEvent', ':content-type': 'application/json' },
-          Buffer.from(
-            JSON.stringify({
-              Records: [{ SequenceNumber: '9', Data: Buffer.from('event data').toString('base64'), PartitionKey: 'p', ApproximateArrivalTimestamp: 1700000000.5 }],
-              ContinuationSequenceNumber: '9',
-              MillisBehindLatest: 0,
-            }),
-          ),
-        ),
+        {
+          kind: 'event',
+          eventType: 'SubscribeToShardEvent',
+          payload: {
+            Records: [{ SequenceNumber: '9', Data: Buffer.from('event data'), PartitionKey: 'p', ApproximateArrivalTimestamp: new Date(1700000000500) }],
+            ContinuationSequenceNumber: '9',
+            MillisBehindLatest: 0,
+          },
+        },
       ]),
     ),
   GetShardIterator: async () => Promise.reject(new ServiceError('ResourceNotFoundException', 'Stream s under account 123456789012 not found.')),

@@ -92,14 +92,26 @@ describe('createJsonProtocolHandler', () => {
       expect([response.statusCode, response.headers['content-type'], bodyOf(response).toString()]).toEqual([200, 'application/json', '{"StreamNames":[]}']);
     });
 
-    it('streams an event-stream output', async () => {
-      const events = Readable.from([Buffer.from('frame')]);
-      const response = await handlerWith({ SubscribeToShard: async () => new EventStreamOutput(events) })(
-        request('SubscribeToShard', '{"ConsumerARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1","ShardId":"s","StartingPosition":{"Type":"LATEST"}}'),
-      );
+    it('streams an event-stream output: initial-response first, then each item framed in the request\'s encoding', async () => {
+      const events = Readable.from([
+        { kind: 'event', eventType: 'SubscribeToShardEvent', payload: { ContinuationSequenceNumber: '1', Data: Buffer.from([1, 2]), At: new Date(1500) } },
+        { kind: 'exception', exceptionType: 'ResourceInUseException', message: 'busy' },
+      ]);
+      const subscribe = '{"ConsumerARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1","ShardId":"s","StartingPosition":{"Type":"LATEST"}}';
+      const response = await handlerWith({ SubscribeToShard: async () => new EventStreamOutput(events) })(request('SubscribeToShard', subscribe));
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toBe('application/vnd.amazon.eventstream');
-      expect(response.body).toBe(events);
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body as Readable) chunks.push(chunk as Buffer);
+      const frames = splitFrames(Buffer.concat(chunks)).map(decodeFrame);
+      expect(frames).toEqual([
+        { headers: { ':message-type': 'event', ':event-type': 'initial-response', ':content-type': 'application/json' }, payload: '{}' },
+        {
+          headers: { ':message-type': 'event', ':event-type': 'SubscribeToShardEvent', ':content-type': 'application/json' },
+          payload: '{"ContinuationSequenceNumber":"1","Data":"AQI=","At":1.5}',
+        },
+        { headers: { ':message-type': 'exception', ':exception-type': 'ResourceInUseException', ':content-type': 'application/json' }, payload: '{"message":"busy"}' },
+      ]);
     });
 
     it('answers a CORS preflight and exposes AWS headers to browsers', async () => {
@@ -220,3 +232,27 @@ describe('createJsonProtocolHandler', () => {
     });
   });
 });
+
+/** The frames of an event-stream byte stream (each starts with its total length). */
+function splitFrames(bytes: Buffer): Buffer[] {
+  const frames: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += bytes.readUInt32BE(at)) frames.push(bytes.subarray(at, at + bytes.readUInt32BE(at)));
+  return frames;
+}
+
+/** Headers and payload (as text) of one event-stream frame; CRCs are checked by event-stream.spec.ts. */
+function decodeFrame(frame: Buffer): { headers: Record<string, string>; payload: string } {
+  const total = frame.readUInt32BE(0);
+  const headersLength = frame.readUInt32BE(4);
+  const headers: Record<string, string> = {};
+  let at = 12;
+  while (at < 12 + headersLength) {
+    const nameLength = frame[at];
+    const name = frame.toString('utf8', at + 1, at + 1 + nameLength);
+    at += 1 + nameLength + 1;
+    const valueLength = frame.readUInt16BE(at);
+    headers[name] = frame.toString('utf8', at + 2, at + 2 + valueLength);
+    at += 2 + valueLength;
+  }
+  return { headers, payload: frame.toString('utf8', 12 + headersLength, total - 4) };
+}

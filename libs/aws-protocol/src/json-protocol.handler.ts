@@ -130,7 +130,9 @@ function decodeBody(codec: WireCodec, body: Buffer): Record<string, unknown> {
 
 function successResponse(codec: WireCodec, contentType: string, output: unknown, headers: Record<string, string>): EdgeResponse {
   if (output instanceof EventStreamOutput) {
-    return { statusCode: 200, headers: { ...headers, 'content-type': EVENT_STREAM_CONTENT_TYPE }, body: output.events };
+    // Payloads inside the frames are labelled as the request's body was (JSON 1.1 clients read application/json).
+    const payloadType = codec === cbor11Codec ? CBOR_1_1_CONTENT_TYPE : 'application/json';
+    return { statusCode: 200, headers: { ...headers, 'content-type': EVENT_STREAM_CONTENT_TYPE }, body: output.frames(codec, payloadType) };
   }
   const body = output === undefined || output === null ? Buffer.alloc(0) : codec.encode(output);
   return { statusCode: 200, headers: { ...headers, 'content-type': contentType }, body };

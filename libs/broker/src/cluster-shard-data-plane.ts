@@ -86,6 +86,19 @@ export class ClusterShardDataPlane implements ShardDataPlane {
     return this.route(address, true, (broker, _, options) => broker.trim(address, cutoffMs, options));
   }
 
+  /**
+   * Waits on the shard's leader. A wait that fails (no leader now, a move) just ends early: the
+   * caller reads next, and the read is routed to wherever the shard is led.
+   */
+  async waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.route(
+      address,
+      true,
+      (broker, _, options) => broker.waitForRecords(address, fromOffset, timeoutMs, signal && options.signal ? AbortSignal.any([signal, options.signal]) : (signal ?? options.signal)),
+      signal,
+    ).catch(() => (signal?.aborted ? undefined : sleep(Math.min(timeoutMs, 100))));
+  }
+
   /** Every live broker drops its own copies; one that is down drops them when its retention sweep finds the stream gone. */
   async dropStream(streamId: string): Promise<void> {
     const brokers = await listBrokers(this.store);
@@ -96,9 +109,11 @@ export class ClusterShardDataPlane implements ShardDataPlane {
     address: ShardAddress,
     idempotent: boolean,
     call: (broker: GrpcShardDataPlane, leaderEpoch: number, options: CallOptions) => Promise<T>,
+    callerSignal?: AbortSignal,
   ): Promise<T> {
     const deadline = Date.now() + this.options.routeTimeoutMs;
     for (let attempt = 0; ; attempt++) {
+      if (callerSignal?.aborted) throw new AbortedCallError(callerSignal.reason);
       const leader = await this.leaderOf(address);
       let failure: unknown;
       if (leader) {

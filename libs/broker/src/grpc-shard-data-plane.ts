@@ -69,6 +69,10 @@ export class GrpcShardDataPlane implements ShardDataPlane {
     await call(address, this.broker.trim({ shard: shardRef(address), cutoffMs }), options);
   }
 
+  async waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await call(address, this.broker.waitForRecords({ shard: shardRef(address), fromOffset, timeoutMs }), { signal });
+  }
+
   async dropStream(streamId: string, options: CallOptions = {}): Promise<void> {
     await settle(this.broker.dropStream({ streamId }), options.signal);
   }

@@ -20,6 +20,8 @@ import {
   type ShardRef,
   type TrimRequest,
   type TrimResponse,
+  type WaitForRecordsRequest,
+  type WaitForRecordsResponse,
 } from '@spate/proto';
 import { BrokerMetrics } from './broker-metrics';
 import { BROKER_SHARDS, type BrokerShards } from './broker-shards';
@@ -74,6 +76,11 @@ export class ShardBrokerController implements ShardBrokerServiceController {
 
   async trim(request: TrimRequest): Promise<TrimResponse> {
     await guard(() => this.shards.trim(addressOf(request.shard), request.cutoffMs));
+    return {};
+  }
+
+  async waitForRecords(request: WaitForRecordsRequest): Promise<WaitForRecordsResponse> {
+    await guard(() => this.shards.waitForRecords(addressOf(request.shard), request.fromOffset, Math.min(request.timeoutMs, 30_000)));
     return {};
   }
 

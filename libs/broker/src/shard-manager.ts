@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { LogSealedError, ShardLog, type FsyncPolicy } from '@spate/log-store';
 import {
+  RecordWaiters,
   ShardSealedError,
   type AppendRecordsRequest,
   type AppendRecordsResult,
@@ -27,13 +28,16 @@ const SAFE_ID = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,128}$/;
  */
 export class ShardManager implements ShardDataPlane {
   private readonly logs = new Map<string, Promise<ShardLog>>();
+  private readonly waiters = new RecordWaiters();
 
   constructor(private readonly options: ShardManagerOptions) {}
 
   async append(request: AppendRecordsRequest): Promise<AppendRecordsResult> {
     const log = await this.openLog(request);
     try {
-      return await log.append(request.records);
+      const appended = await log.append(request.records);
+      this.waiters.advanced(`${request.streamId}/${request.shardId}`, log.durableOffset);
+      return appended;
     } catch (error) {
       if (error instanceof LogSealedError) throw new ShardSealedError(request);
       throw error;
@@ -64,6 +68,11 @@ export class ShardManager implements ShardDataPlane {
     const log = await this.openLog(address);
     if (!log.sealed) await log.seal();
     return { startOffset: log.startOffset, nextOffset: log.nextOffset, lastArrivalMs: log.lastArrivalMs };
+  }
+
+  async waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const log = await this.openLog(address);
+    await this.waiters.wait(`${address.streamId}/${address.shardId}`, fromOffset, log.durableOffset, timeoutMs, signal);
   }
 
   async trim(address: ShardAddress, cutoffMs: number): Promise<void> {

@@ -25,6 +25,13 @@ export const edgeSchema = {
   deleteStreamDelayMs: integerSetting({ env: 'SPATE_DELETE_STREAM_DELAY_MS', description: 'Time a deleted stream stays DELETING.', default: 0, min: 0 }),
   consumerDelayMs: integerSetting({ env: 'SPATE_CONSUMER_DELAY_MS', description: 'Time a consumer stays CREATING or DELETING.', default: 0, min: 0 }),
   iteratorTtlMs: integerSetting({ env: 'SPATE_ITERATOR_TTL_MS', description: 'Lifetime of a shard iterator.', default: 300_000, min: 1000 }),
+  subscriptionLifetimeMs: integerSetting({
+    env: 'SPATE_SUBSCRIPTION_LIFETIME_MS',
+    description: 'How long a SubscribeToShard event stream lasts before the server ends it (AWS: 5 minutes).',
+    default: 300_000,
+    min: 1000,
+    max: 3_600_000,
+  }),
   enforceThroughputLimits: booleanSetting({
     env: 'SPATE_ENFORCE_THROUGHPUT',
     description: 'Per-shard limits as on AWS: 1 MiB/s or 1,000 records/s in, 2 MiB/s and 5 GetRecords calls/s out, 5 GetShardIterator calls/s.',

@@ -51,6 +51,7 @@ export class EdgeModule implements OnApplicationBootstrap, OnApplicationShutdown
         iteratorTtlMs: this.config.iteratorTtlMs,
         iteratorSecret: await loadIteratorSecret(this.store),
         enforceThroughputLimits: this.config.enforceThroughputLimits,
+        subscriptionLifetimeMs: this.config.subscriptionLifetimeMs,
       },
       store: this.store,
       streams: this.streams,

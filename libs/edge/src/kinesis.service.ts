@@ -32,6 +32,7 @@ export function createKinesisHandler(deps: KinesisServiceDeps): EdgeHandler {
         settings: deps.settings,
         throughput,
         now: Date.now,
+        onBackgroundError: (error) => deps.onInternalError?.(error, { requestId: request.requestId, operation: name }),
       };
       const output = await (action as (c: KdsContext, i: unknown) => Promise<unknown>)(context, input);
       deps.metrics.observeKinesis(name, input, output);

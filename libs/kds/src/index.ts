@@ -17,3 +17,4 @@ export { ThroughputLimiter } from './throughput-limiter';
 export { dataPlaneActions } from './actions/data-plane.actions';
 export { kinesisActions, kinesisModel } from './kinesis-api';
 export { KinesisRecordList, type StoredRecordBytes } from './kinesis-record-list';
+export { RecordWaiters } from './record-waiters';

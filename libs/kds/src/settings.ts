@@ -19,6 +19,8 @@ export interface KdsSettings {
   iteratorSecret: Buffer;
   /** Per-shard write and read limits (1 MiB/s or 1,000 records/s in; 2 MiB/s and 5 calls/s out). */
   enforceThroughputLimits: boolean;
+  /** How long a SubscribeToShard stream lasts before the server ends it (AWS: 5 minutes). */
+  subscriptionLifetimeMs: number;
 }
 
 export const defaultKdsSettings = (iteratorSecret: Buffer): KdsSettings => ({
@@ -31,4 +33,5 @@ export const defaultKdsSettings = (iteratorSecret: Buffer): KdsSettings => ({
   iteratorTtlMs: 5 * 60_000,
   iteratorSecret,
   enforceThroughputLimits: false,
+  subscriptionLifetimeMs: 5 * 60_000,
 });

@@ -1,5 +1,6 @@
 import { AssignmentStore, shardKeyOf, type VersionedAssignment } from '@spate/cluster';
 import type { CoordinationStore } from '@spate/coordination';
+import { RecordWaiters } from '@spate/kds';
 import type { AppendRecordsRequest, AppendRecordsResult, ReadRecordsRequest, ReadRecordsResult, ShardAddress, ShardBounds } from '@spate/kds';
 import type { ShardManager } from '../shard-manager';
 import { FollowerFetcher } from './follower-fetcher';
@@ -28,6 +29,7 @@ export class ReplicaManager {
   private readonly assignments: AssignmentStore;
   private readonly peers: PeerClients;
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly waiters = new RecordWaiters();
   private unsubscribe?: () => Promise<void>;
   private timer?: NodeJS.Timeout;
   private syncing?: Promise<void>;
@@ -127,6 +129,12 @@ export class ReplicaManager {
     return Math.min(replica.log.offsetAtTimestamp(timestampMs), replica.bounds().nextOffset);
   }
 
+  /** Waits on the high watermark of a shard this broker leads; any change of leadership wakes the waiters. */
+  async waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const replica = await this.leading(address);
+    await this.waiters.wait(replica.key, fromOffset, replica.bounds().nextOffset, timeoutMs, signal);
+  }
+
   async seal(address: ShardAddress): Promise<ShardBounds> {
     return (await this.leading(address)).seal();
   }
@@ -167,6 +175,8 @@ export class ReplicaManager {
           await this.stopFetcher(key);
         }
         await replica.adopt(entry);
+        // Readers waiting on this broker must look again: it may no longer lead the shard.
+        this.waiters.wakeAll(key);
       }
       // The replica may also have moved on by itself (a leader that handed over now follows):
       // the fetcher follows what the replica does, not only what this entry said.
@@ -225,6 +235,7 @@ export class ReplicaManager {
             assignments: this.assignments,
             holdsLease: this.options.holdsLease,
             now: this.options.now ?? Date.now,
+            onHighWatermark: (key, hw) => this.waiters.advanced(key, hw),
           }),
       );
       opening.catch(() => this.replicas.delete(key));

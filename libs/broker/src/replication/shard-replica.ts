@@ -19,6 +19,8 @@ export interface ReplicaContext {
   /** Whether this broker's membership lease is valid by its own clock (see BrokerMembership). */
   holdsLease: () => boolean;
   now: () => number;
+  /** Told when the high watermark moves (readers waiting for records wake up). */
+  onHighWatermark?: (key: string, highWatermark: number) => void;
 }
 
 interface FollowerProgress {
@@ -307,6 +309,7 @@ export class ShardReplica {
     }
     if (hw <= this.hw) return;
     this.hw = hw;
+    this.ctx.onHighWatermark?.(this.key, hw);
     let committed = 0;
     while (committed < this.waiters.length && this.waiters[committed].end <= hw) committed++;
     for (const waiter of this.waiters.splice(0, committed)) {

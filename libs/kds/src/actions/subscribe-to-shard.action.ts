@@ -1,19 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { EventStreamOutput } from '@spate/aws-protocol';
 import { findConsumer } from '../consumer-lookup';
 import { KinesisError } from '../kinesis-error';
-import type { SubscribeToShardInput, SubscribeToShardOutput } from '../model/kinesis-shapes';
+import type { SubscribeToShardInput } from '../model/kinesis-shapes';
 import type { KdsContext } from '../ports/kds-context';
+import { ShardSubscription } from '../shard-subscription';
 import { startingOffset } from '../starting-position';
 import { findLiveShard } from '../stream-shards';
 
+/** A subscription whose gateway died frees its consumer and shard after this long. */
+const SUBSCRIPTION_LEASE_TTL_MS = 10_000;
+
 /**
- * Checks the request as SubscribeToShard does (the consumer exists and is ACTIVE, the shard
- * exists, the starting position is valid) and then refuses it: the HTTP/2 event stream is not
- * implemented yet. The refusal is an InvalidArgumentException because it is modelled for this
- * operation, so every SDK raises it as a typed error with our message, and it is a 400 that SDKs
- * and the KCL do not retry; an InternalFailureException would be retried forever, and a
- * ResourceInUseException means "try again in a few seconds" to the KCL.
+ * Enhanced fan-out: checks the request (the consumer exists and is ACTIVE, the shard exists, the
+ * starting position is valid), takes the one subscription a consumer may hold on a shard, and
+ * answers with an event stream that pushes records as they are appended (see ShardSubscription).
  */
-export async function subscribeToShard(ctx: KdsContext, input: SubscribeToShardInput): Promise<SubscribeToShardOutput> {
+export async function subscribeToShard(ctx: KdsContext, input: SubscribeToShardInput): Promise<EventStreamOutput> {
   const { stream, consumer } = await findConsumer(ctx, { ConsumerARN: input.ConsumerARN });
   if (consumer.status !== 'ACTIVE') {
     throw new KinesisError(
@@ -27,9 +30,17 @@ export async function subscribeToShard(ctx: KdsContext, input: SubscribeToShardI
     sequenceNumber: input.StartingPosition.SequenceNumber,
     timestamp: input.StartingPosition.Timestamp,
   };
-  await startingOffset(ctx, stream, shard, position, 'SubscribeToShard');
-  throw new KinesisError(
-    'InvalidArgumentException',
-    'SubscribeToShard is not supported by this server yet; read the shard with GetShardIterator and GetRecords instead.',
-  );
+  const fromOffset = await startingOffset(ctx, stream, shard, position, 'SubscribeToShard');
+  const lease = await ctx.store.acquireLease(subscriptionLease(consumer.arn, shard.shardId), randomUUID(), SUBSCRIPTION_LEASE_TTL_MS);
+  if (!lease) {
+    throw new KinesisError(
+      'ResourceInUseException',
+      `Another active subscription exists for consumer ${consumer.arn} on shard ${shard.shardId} under account ${stream.account}.`,
+    );
+  }
+  return new EventStreamOutput(new ShardSubscription(ctx, { stream, shard, fromOffset, lease, leaseTtlMs: SUBSCRIPTION_LEASE_TTL_MS }));
+}
+
+function subscriptionLease(consumerArn: string, shardId: string): string {
+  return `kds/subscriptions/${consumerArn}/${shardId}`;
 }

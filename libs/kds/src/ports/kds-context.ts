@@ -19,4 +19,6 @@ export interface KdsContext {
    */
   throughput?: ThroughputLimiter;
   now(): number;
+  /** Told about failures after the answer has started (a subscription's stream); the client gets an InternalFailureException event. */
+  onBackgroundError?(error: Error): void;
 }

@@ -68,6 +68,12 @@ export interface ShardDataPlane {
   trim(address: ShardAddress, cutoffMs: number): Promise<void>;
   /** Deletes every shard log of a stream incarnation. */
   dropStream(streamId: string): Promise<void>;
+  /**
+   * Resolves once a reader could see a record at `fromOffset` (the shard's readable end moved past
+   * it), or after `timeoutMs`, whichever is first; also when `signal` aborts. Event-driven, so a
+   * subscription is pushed records as they are appended instead of polling.
+   */
+  waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** Raised by a data plane for a shard that no longer accepts appends. */

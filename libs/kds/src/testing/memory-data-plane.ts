@@ -9,6 +9,7 @@ import {
   type StoredRecord,
   ShardSealedError,
 } from '../ports/shard-data-plane';
+import { RecordWaiters } from '../record-waiters';
 
 interface ShardLog {
   records: StoredRecord[];
@@ -23,6 +24,7 @@ interface ShardLog {
  */
 export class MemoryDataPlane implements ShardDataPlane {
   private readonly shards = new Map<string, ShardLog>();
+  private readonly waiters = new RecordWaiters();
 
   constructor(private readonly now: () => number) {}
 
@@ -32,6 +34,7 @@ export class MemoryDataPlane implements ShardDataPlane {
     const arrivalMs = this.now();
     const firstOffset = log.startOffset + log.records.length;
     records.forEach((record, i) => log.records.push({ ...record, offset: firstOffset + i, arrivalMs }));
+    this.waiters.advanced(`${address.streamId}/${address.shardId}`, firstOffset + records.length);
     return { firstOffset, arrivalMs };
   }
 
@@ -70,6 +73,11 @@ export class MemoryDataPlane implements ShardDataPlane {
       log.records.shift();
       log.startOffset++;
     }
+  }
+
+  waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const log = this.log(address);
+    return this.waiters.wait(`${address.streamId}/${address.shardId}`, fromOffset, log.startOffset + log.records.length, timeoutMs, signal);
   }
 
   async dropStream(streamId: string): Promise<void> {

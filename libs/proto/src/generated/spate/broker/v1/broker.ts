@@ -96,6 +96,15 @@ export interface DropStreamRequest {
 export interface DropStreamResponse {
 }
 
+export interface WaitForRecordsRequest {
+  shard?: ShardRef | undefined;
+  fromOffset: number;
+  timeoutMs: number;
+}
+
+export interface WaitForRecordsResponse {
+}
+
 export interface EpochStart {
   epoch: number;
   startOffset: number;
@@ -181,6 +190,13 @@ export interface ShardBrokerServiceClient {
   /** Deletes every shard log of a stream incarnation. */
 
   dropStream(request: DropStreamRequest): Observable<DropStreamResponse>;
+
+  /**
+   * Answers once a reader could see a record at from_offset, or after timeout_ms: how a
+   * subscription learns of appends as they happen.
+   */
+
+  waitForRecords(request: WaitForRecordsRequest): Observable<WaitForRecordsResponse>;
 }
 
 /**
@@ -227,11 +243,29 @@ export interface ShardBrokerServiceController {
   dropStream(
     request: DropStreamRequest,
   ): Promise<DropStreamResponse> | Observable<DropStreamResponse> | DropStreamResponse;
+
+  /**
+   * Answers once a reader could see a record at from_offset, or after timeout_ms: how a
+   * subscription learns of appends as they happen.
+   */
+
+  waitForRecords(
+    request: WaitForRecordsRequest,
+  ): Promise<WaitForRecordsResponse> | Observable<WaitForRecordsResponse> | WaitForRecordsResponse;
 }
 
 export function ShardBrokerServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["append", "read", "bounds", "offsetAtTimestamp", "seal", "trim", "dropStream"];
+    const grpcMethods: string[] = [
+      "append",
+      "read",
+      "bounds",
+      "offsetAtTimestamp",
+      "seal",
+      "trim",
+      "dropStream",
+      "waitForRecords",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("ShardBrokerService", method)(constructor.prototype[method], method, descriptor);
