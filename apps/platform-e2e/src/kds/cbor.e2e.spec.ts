@@ -77,4 +77,38 @@ describe('CBOR 1.1', () => {
     expect(missing.value).toMatchObject({ __type: 'ResourceNotFoundException' });
     expect(missing.value.message).toContain('nope');
   });
+
+  it('streams SubscribeToShard events with CBOR payloads (the Java SDK\'s default)', async () => {
+    await call('CreateStream', { StreamName: 'cbor-efo', ShardCount: 1 });
+    const summary = await call('DescribeStreamSummary', { StreamName: 'cbor-efo' });
+    const registered = await call('RegisterStreamConsumer', { StreamARN: summary.value.StreamDescriptionSummary.StreamARN, ConsumerName: 'java' });
+    expect(registered.status).toBe(200);
+    const payload = Buffer.from([9, 8, 7, 0, 255]);
+    await call('PutRecord', { StreamName: 'cbor-efo', PartitionKey: 'k', Data: payload });
+    const frames = await new Promise<Buffer>((resolve, reject) => {
+      const req = session.request({ ':method': 'POST', ':path': '/', 'content-type': 'application/x-amz-cbor-1.1', 'x-amz-target': 'Kinesis_20131202.SubscribeToShard' });
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => {
+        chunks.push(c);
+        // initial-response and the first event are enough.
+        const bytes = Buffer.concat(chunks);
+        if (bytes.length >= 8 && bytes.length >= bytes.readUInt32BE(0) + 8 && bytes.length >= bytes.readUInt32BE(0) + bytes.readUInt32BE(bytes.readUInt32BE(0))) {
+          req.close();
+          resolve(bytes);
+        }
+      });
+      req.on('error', reject);
+      req.end(encoder.encode({ ConsumerARN: registered.value.Consumer.ConsumerARN, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'TRIM_HORIZON' } }));
+    });
+    const first = frames.readUInt32BE(0);
+    const event = frames.subarray(first, first + frames.readUInt32BE(first));
+    const headersLength = event.readUInt32BE(4);
+    const headers = event.subarray(12, 12 + headersLength).toString('latin1');
+    expect(headers).toContain(':content-type\x07\x00\x1aapplication/x-amz-cbor-1.1');
+    expect(headers).toContain('SubscribeToShardEvent');
+    const body = decoder.decode(event.subarray(12 + headersLength, event.length - 4));
+    expect(Buffer.from(body.Records[0].Data)).toEqual(payload);
+    expect(body.Records[0].ApproximateArrivalTimestamp).toBeInstanceOf(Date);
+    expect(body.ContinuationSequenceNumber).toBe(body.Records[0].SequenceNumber);
+  });
 });

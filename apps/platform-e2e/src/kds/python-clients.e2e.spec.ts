@@ -88,4 +88,34 @@ print(json.dumps({'put': len(payloads), 'got': len(got), 'same': sorted(got) == 
     if (result.status !== 0) throw new Error(result.stderr);
     expect(JSON.parse(result.stdout)).toEqual({ put: 200, got: 200, same: true });
   });
+
+  it('subscribes to a shard with boto3 (which insists on the initial-response event)', () => {
+    const script = `
+import boto3, json, sys, time
+k = boto3.client('kinesis', endpoint_url=sys.argv[1])
+k.create_stream(StreamName='efo', ShardCount=1)
+k.get_waiter('stream_exists').wait(StreamName='efo', WaiterConfig={'Delay': 0.1})
+arn = k.describe_stream_summary(StreamName='efo')['StreamDescriptionSummary']['StreamARN']
+consumer = k.register_stream_consumer(StreamARN=arn, ConsumerName='py')['Consumer']
+while k.describe_stream_consumer(ConsumerARN=consumer['ConsumerARN'])['ConsumerDescription']['ConsumerStatus'] != 'ACTIVE':
+    time.sleep(0.05)
+sent = [k.put_record(StreamName='efo', PartitionKey='p', Data=b'efo-%d' % i)['SequenceNumber'] for i in range(3)]
+out = k.subscribe_to_shard(ConsumerARN=consumer['ConsumerARN'], ShardId='shardId-000000000000', StartingPosition={'Type': 'TRIM_HORIZON'})
+stream = out['EventStream']
+got, continuation = [], None
+for event in stream:
+    e = event['SubscribeToShardEvent']
+    got += [(r['SequenceNumber'], r['Data'].decode()) for r in e['Records']]
+    continuation = e['ContinuationSequenceNumber']
+    if len(got) >= 3:
+        break
+stream.close()
+print(json.dumps({'got': got, 'sent': sent, 'continuation': continuation}))
+`;
+    const result = spawnSync('python3', ['-c', script, spate.endpoint], { encoding: 'utf8', env: { ...process.env, ...credentials }, timeout: 60_000 });
+    if (result.status !== 0) throw new Error(result.stderr);
+    const out = JSON.parse(result.stdout) as { got: [string, string][]; sent: string[]; continuation: string };
+    expect(out.got).toEqual(out.sent.map((seq, i) => [seq, `efo-${i}`]));
+    expect(out.continuation).toBe(out.sent[2]);
+  });
 });
