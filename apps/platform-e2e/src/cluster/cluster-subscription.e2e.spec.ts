@@ -1,0 +1,112 @@
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { AssignmentStore } from '@spate/cluster';
+import { RedisCoordinationStore } from '@spate/coordination';
+import { BROKER_JOINED, createActiveStream, kinesisClient, sleep, startCluster, startRedis, tempDataDir, type RedisHandle, type RunningCluster } from '@spate/testing';
+import { activeConsumer, subscribe, type Subscription } from '../kds/subscribe-to-shard-suite';
+
+const SESSION_MS = 1500;
+
+/**
+ * A subscription through the gateway while the shard's leader is killed: the gateway's reads move
+ * to the new leader, and a client that resubscribes from its last ContinuationSequenceNumber (if
+ * its stream ended) misses nothing that was acknowledged.
+ */
+describe('a subscription across the death of its shard\'s leader', () => {
+  const data = tempDataDir();
+  let redis: RedisHandle;
+  let cluster: RunningCluster;
+  let store: RedisCoordinationStore;
+  const prefix = `subscription-${process.pid}:`;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cluster = await startCluster({ redisUrl: redis.url, dataDir: data.dir, brokers: 3, keyPrefix: prefix }, { SPATE_SESSION_TIMEOUT_MS: String(SESSION_MS) });
+    store = await RedisCoordinationStore.connect({ url: redis.url, keyPrefix: prefix });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await cluster?.stop('SIGKILL');
+    await redis?.stop();
+    data.remove();
+  });
+
+  it('delivers every acknowledged record, in order, resubscribing from the continuation when needed', async () => {
+    const client = kinesisClient(cluster.endpoint);
+    const producerClient = kinesisClient(cluster.endpoint, { maxAttempts: 5 });
+    await createActiveStream(client, 'efo-failover', 1);
+    const consumerArn = await activeConsumer(client, 'arn:aws:kinesis:us-east-1:000000000000:stream/efo-failover', 'reader');
+    let assignment = (await new AssignmentStore(store).list())[0]?.assignment;
+    while (!assignment || assignment.isr.length < 3) {
+      await sleep(50);
+      assignment = (await new AssignmentStore(store).list())[0]?.assignment;
+    }
+
+    const received: { sequenceNumber: string; data: string }[] = [];
+    let continuation: string | undefined;
+    let stop = false;
+    let subscriptions = 0;
+    const reader = (async () => {
+      while (!stop) {
+        let sub: Subscription;
+        try {
+          const abort = new AbortController();
+          sub = await subscribe(client, consumerArn, 'shardId-000000000000', continuation ? { Type: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: continuation } : { Type: 'TRIM_HORIZON' }, abort);
+          subscriptions++;
+          let seen = 0;
+          while (!sub.ended && !stop) {
+            for (const { event } of sub.events.slice(seen)) {
+              for (const r of event.Records ?? []) received.push({ sequenceNumber: r.SequenceNumber!, data: Buffer.from(r.Data!).toString() });
+              continuation = event.ContinuationSequenceNumber;
+            }
+            seen = sub.events.length;
+            await sleep(10);
+          }
+          for (const { event } of sub.events.slice(seen)) {
+            for (const r of event.Records ?? []) received.push({ sequenceNumber: r.SequenceNumber!, data: Buffer.from(r.Data!).toString() });
+            continuation = event.ContinuationSequenceNumber;
+          }
+          abort.abort();
+        } catch {
+          await sleep(200);
+        }
+      }
+    })();
+
+    const acknowledged: { sequenceNumber: string; data: string }[] = [];
+    const produce = async (count: number, from: number) => {
+      for (let i = from; i < from + count; i++) {
+        const text = `record-${i}`;
+        try {
+          const out = await producerClient.send(new PutRecordCommand({ StreamName: 'efo-failover', PartitionKey: 'k', Data: Buffer.from(text) }));
+          acknowledged.push({ sequenceNumber: out.SequenceNumber!, data: text });
+        } catch {
+          // not acknowledged
+        }
+        await sleep(5);
+      }
+    };
+    await produce(100, 0);
+    const leader = cluster.brokers[Number(assignment.leader!.replace('broker-', ''))];
+    await leader.kill('SIGKILL');
+    await produce(200, 100);
+    await leader.start(BROKER_JOINED);
+    await produce(100, 300);
+
+    const deadline = Date.now() + 20_000;
+    const receivedSet = () => new Set(received.map((r) => r.sequenceNumber));
+    while (acknowledged.some((a) => !receivedSet().has(a.sequenceNumber)) && Date.now() < deadline) await sleep(50);
+    stop = true;
+    await reader;
+
+    const got = receivedSet();
+    expect(acknowledged.filter((a) => !got.has(a.sequenceNumber))).toEqual([]);
+    for (let i = 1; i < received.length; i++) expect(BigInt(received[i].sequenceNumber) > BigInt(received[i - 1].sequenceNumber)).toBe(true);
+    const byData = new Map(received.map((r) => [r.sequenceNumber, r.data]));
+    for (const a of acknowledged) expect(byData.get(a.sequenceNumber)).toBe(a.data);
+    expect(acknowledged.length).toBeGreaterThan(350);
+    expect(subscriptions).toBeGreaterThanOrEqual(1);
+    client.destroy();
+    producerClient.destroy();
+  }, 120_000);
+});
