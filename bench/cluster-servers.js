@@ -125,7 +125,7 @@ function clusterServer(replicationFactor, { live, freePort }) {
         name: 'gateway',
         command: process.execPath,
         args: [path.join(config.root, MAIN('gateway'))],
-        env: { ...shared, SPATE_PORT: '0', SPATE_HOST: '127.0.0.1' },
+        env: { ...shared, SPATE_PORT: '0', SPATE_HOST: '127.0.0.1', SPATE_TLS: 'off' },
         cwd: config.root,
         logFile: path.join(config.workDir, `${name}-gateway.log`),
         ready: /AWS endpoint listening on (http:\/\/127\.0\.0\.1:\d+)/,

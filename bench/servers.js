@@ -143,7 +143,7 @@ const SERVERS = {
     storage: `durable: segment files in a temp dir, SPATE_FSYNC=${process.env.BENCH_SPATE_FSYNC ?? 'group'} (fsync before acknowledge, concurrent puts share one fsync)`,
     version: (config) => JSON.parse(fs.readFileSync(path.join(config.root, 'package.json'), 'utf8')).version,
     command: (config) =>
-      `SPATE_PORT=0 SPATE_HOST=127.0.0.1 SPATE_DATA_DIR=<temp dir> SPATE_FSYNC=${process.env.BENCH_SPATE_FSYNC ?? 'group'} node ${SPATE_MAIN}`,
+      `SPATE_PORT=0 SPATE_HOST=127.0.0.1 SPATE_TLS=off SPATE_DATA_DIR=<temp dir> SPATE_FSYNC=${process.env.BENCH_SPATE_FSYNC ?? 'group'} node ${SPATE_MAIN}`,
     async start(config) {
       if (config.buildSpate) {
         const failure = buildSpate(config);
@@ -159,6 +159,7 @@ const SERVERS = {
         env: {
           SPATE_PORT: '0',
           SPATE_HOST: '127.0.0.1',
+          SPATE_TLS: 'off',
           SPATE_DATA_DIR: dataDir,
           SPATE_FSYNC: process.env.BENCH_SPATE_FSYNC ?? 'group',
         },

@@ -91,7 +91,7 @@ async function startCluster() {
       SPATE_BROKER_HTTP_PORT: String(4601 + 10 * i),
     });
   }
-  run('gateway', process.execPath, [main('gateway')], shared);
+  run('gateway', process.execPath, [main('gateway')], { ...shared, SPATE_TLS_DIR: path.join(dir, 'gateway-tls') });
 }
 
 let stopping = false;

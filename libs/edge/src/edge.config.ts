@@ -1,9 +1,29 @@
-import { booleanSetting, integerSetting, keyValueListSetting, stringSetting, type ConfigOf } from '@spate/config';
+import { booleanSetting, enumSetting, integerSetting, keyValueListSetting, stringSetting, type ConfigOf } from '@spate/config';
 
 /** Settings of the HTTP edge and the KDS service behind it. */
 export const edgeSchema = {
   host: stringSetting({ env: 'SPATE_HOST', description: 'Interface the AWS endpoint listens on; set 0.0.0.0 to accept other hosts.', default: '127.0.0.1' }),
   port: integerSetting({ env: 'SPATE_PORT', description: 'Port of the AWS endpoint (HTTP/1.1 and cleartext HTTP/2).', default: 4566, min: 0, max: 65535 }),
+  tls: enumSetting({
+    env: 'SPATE_TLS',
+    description: '`on`: also serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) on SPATE_TLS_PORT, for clients that only speak TLS (the KPL, Java async clients); `off`: plain port only.',
+    default: 'on' as const,
+    values: ['on', 'off'] as const,
+  }),
+  tlsPort: integerSetting({ env: 'SPATE_TLS_PORT', description: 'Port of the HTTPS endpoint (on SPATE_HOST).', default: 4567, min: 0, max: 65535 }),
+  tlsCertFile: stringSetting({
+    env: 'SPATE_TLS_CERT_FILE',
+    description: 'PEM certificate (chain) of the HTTPS endpoint. Unset: a self-signed one for localhost is generated at first start and kept in SPATE_TLS_DIR.',
+    default: '',
+    defaultText: 'generated',
+  }),
+  tlsKeyFile: stringSetting({ env: 'SPATE_TLS_KEY_FILE', description: 'PEM private key of SPATE_TLS_CERT_FILE.', default: '', defaultText: 'generated' }),
+  tlsDir: stringSetting({
+    env: 'SPATE_TLS_DIR',
+    description: 'Where the generated certificate (`cert.pem`) and key (`key.pem`) are kept.',
+    default: '',
+    defaultText: '`<SPATE_DATA_DIR>/tls`; `./data/tls` for the gateway',
+  }),
   maxBodyBytes: integerSetting({
     env: 'SPATE_MAX_BODY_BYTES',
     description: 'Largest request body accepted; larger ones get 413. The default fits a 10 MiB record or PutRecords batch in base64 JSON.',

@@ -7,6 +7,7 @@ import type { EdgeConfig } from './edge.config';
 import { EdgeMetrics } from './edge-metrics';
 import { createEdgeRouter } from './edge-router';
 import { loadIteratorSecret } from './iterator-secret';
+import { loadTlsCertificate } from './tls-certificate';
 import { createKinesisHandler } from './kinesis.service';
 
 export const SHARD_DATA_PLANE = Symbol('ShardDataPlane');
@@ -19,7 +20,7 @@ const EDGE_CONFIG = Symbol('EdgeConfig');
 @Module({})
 export class EdgeModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Edge');
-  private server?: { port: number; close(): Promise<void> };
+  private server?: { port: number; tlsPort?: number; close(): Promise<void> };
 
   constructor(
     @Inject(EDGE_CONFIG) private readonly config: EdgeConfig,
@@ -60,14 +61,24 @@ export class EdgeModule implements OnApplicationBootstrap, OnApplicationShutdown
       onInternalError: (error, { requestId, operation }) =>
         this.logger.error({ message: 'request failed', requestId, operation, error: error.message, stack: error.stack }),
     });
+    const certificate =
+      this.config.tls === 'on' ? await loadTlsCertificate({ certFile: this.config.tlsCertFile, keyFile: this.config.tlsKeyFile, dir: this.config.tlsDir || './data/tls' }) : undefined;
     this.server = await startEdgeServer({
       host: this.config.host,
       port: this.config.port,
       maxBodyBytes: this.config.maxBodyBytes,
       handler: createEdgeRouter(kinesis, metrics),
       onError: (error) => this.logger.error(error.stack ?? error.message),
+      tls: certificate && { port: this.config.tlsPort, cert: certificate.cert, key: certificate.key },
     });
     this.logger.log(`AWS endpoint listening on http://${this.config.host}:${this.server.port}`);
+    if (certificate) {
+      this.logger.log({
+        message: `AWS endpoint listening on https://${this.config.host}:${this.server.tlsPort}`,
+        certificate: certificate.certFile,
+        generated: certificate.generated,
+      });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

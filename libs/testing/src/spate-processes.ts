@@ -89,7 +89,7 @@ export interface RunningSpate {
 
 /** The all-in-one server on a free port, with its data in `dataDir`. */
 export async function startAllInOne(dataDir: string, env: Record<string, string> = {}): Promise<RunningSpate & { server: SpateProcess }> {
-  const server = new SpateProcess('spate', { SPATE_PORT: '0', SPATE_DATA_DIR: dataDir, ...env });
+  const server = new SpateProcess('spate', { SPATE_PORT: '0', SPATE_TLS_PORT: '0', SPATE_DATA_DIR: dataDir, ...env });
   const [, port] = await server.start(LISTENING);
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -135,7 +135,7 @@ export async function startCluster(
     await broker.start(BROKER_JOINED);
     return broker;
   };
-  const gateway = new SpateProcess('gateway', { ...shared, SPATE_PORT: '0' });
+  const gateway = new SpateProcess('gateway', { ...shared, SPATE_PORT: '0', SPATE_TLS_PORT: '0', SPATE_TLS_DIR: path.join(options.dataDir, 'gateway-tls') });
   const stopAll = async (signal?: NodeJS.Signals) => {
     await gateway.kill(signal);
     await Promise.all(brokers.map((b) => b.kill(signal)));
