@@ -54,9 +54,9 @@ describe('docker-compose.yml', () => {
     expect(result.status).toBe(0);
   });
 
-  it('runs Redis, three shard brokers and a gateway on 4566, and the all-in-one profile', () => {
+  it('runs Redis, three shard brokers and a gateway on 4566 (and HTTPS on 4567), and the all-in-one profile', () => {
     expect(Object.keys(services).sort()).toEqual(['gateway', 'redis', 'shard-broker-0', 'shard-broker-1', 'shard-broker-2', 'spate']);
-    expect(services.gateway.ports).toEqual(['127.0.0.1:4566:4566']);
+    expect(services.gateway.ports).toEqual(['127.0.0.1:4566:4566', '127.0.0.1:4567:4567']);
     expect(services.spate.profiles).toEqual(['all-in-one']);
     for (const [name, service] of Object.entries<any>(services)) {
       expect({ name, healthcheck: !!service.healthcheck?.test }).toEqual({ name, healthcheck: true });
