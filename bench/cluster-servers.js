@@ -71,6 +71,7 @@ function clusterServer(replicationFactor, { live, freePort }) {
   const fsync = process.env.BENCH_SPATE_FSYNC ?? 'group';
   return {
     protocols: ['h1', 'h2'],
+    subscribe: true,
     storage: `durable: each broker's segment files in a temp dir, SPATE_FSYNC=${fsync}; replication factor ${replicationFactor} (an append is acknowledged once every in-sync copy has synced it); Redis with appendfsync always`,
     version: (config) => JSON.parse(fs.readFileSync(path.join(config.root, 'package.json'), 'utf8')).version,
     command: () =>

@@ -25,6 +25,8 @@ const config = {
 
   warmup: { putRecordCount: scaled(1000, 100), putRecordsCalls: scaled(4, 1) },
 
+  roundTrip: { count: scaled(1_000, 100), intervalMs: 5 },
+
   putRecord: { count: scaled(10_000, 200), concurrency: 32 },
 
   putRecords: { calls: scaled(100, 2), batch: 500, inFlight: 4 },
@@ -32,6 +34,13 @@ const config = {
   getRecords: { limit: 10_000 },
 
   latency: { count: scaled(2_000, 100), ratePerSecond: 200, pollSleepMs: 1, drainMs: 10_000 },
+
+  /** Phases 5 and 6 (SubscribeToShard): the latency workload, with pushed events instead of polls. */
+  fanout: [
+    { phase: 'SubscribeToShard', shards: 4, consumers: 1 },
+    { phase: 'FanOut1', shards: 1, consumers: 1 },
+    { phase: 'FanOut5', shards: 1, consumers: 5 },
+  ],
 
   /** Each request is abandoned after this long; each phase after phaseTimeoutMs; the whole run after runTimeoutMs. */
   requestTimeoutMs: 30_000,

@@ -54,7 +54,7 @@ const OTHER_LOAD_LIMIT = 0.25;
 
 const ratio = (a, b) => (a === undefined || b === undefined || !b ? undefined : round(a / b, 3));
 
-const PHASES = ['PutRecord', 'PutRecords', 'GetRecords', 'PutToReceive'];
+const PHASES = ['RoundTrip', 'PutRecord', 'PutRecords', 'GetRecords', 'PutToReceive', 'SubscribeToShard', 'FanOut'];
 
 /** Spate ÷ other, for every (phase, client) both servers ran. */
 function ratios(results) {
@@ -95,9 +95,29 @@ function targets(results, config) {
     };
   };
   const latency = spatePhases('PutToReceive');
+  const pushed = spatePhases('SubscribeToShard')[0];
+  const fanOne = spatePhases('FanOut1')[0];
+  const fanFive = spatePhases('FanOut5')[0];
+  const fanRatio = ratio(fanFive?.serverCpuMsPer1k, fanOne?.serverCpuMsPer1k);
+  const floor = spatePhases('RoundTrip')[0];
   const puts = spatePhases('PutRecords');
   const verdicts = puts.map((p) => ({ client: p.client, bottleneck: bottleneck(p), clientCores: p.clientCores, serverCores: p.serverCores }));
+  const fanOutTargets = [
+    {
+      target: 'Put-to-receive p99 < 5 ms through SubscribeToShard (all-in-one)',
+      measured: pushed
+        ? `p50 ${pushed.putToReceiveMs.p50} ms, p99 ${pushed.putToReceiveMs.p99} ms (this machine's floor, a paced ListStreams round trip: p50 ${floor?.latencyMs.p50 ?? '–'} ms, p99 ${floor?.latencyMs.p99 ?? '–'} ms)`
+        : 'not measured',
+      met: pushed ? pushed.putToReceiveMs.p99 !== undefined && pushed.putToReceiveMs.p99 < 5 && pushed.missing === 0 : undefined,
+    },
+    {
+      target: 'Fan-out to 5 consumers of one shard costs < 2× the server CPU of one',
+      measured: fanRatio === undefined ? 'not measured' : `${fanFive.serverCpuMsPer1k} vs ${fanOne.serverCpuMsPer1k} CPU ms per 1,000 records: ratio ${fanRatio}`,
+      met: fanRatio === undefined ? undefined : fanRatio < 2 && fanFive.missing === 0,
+    },
+  ];
   return [
+    ...fanOutTargets,
     cpuTarget('PutRecords', 'PutRecords'),
     cpuTarget('GetRecords', 'GetRecords'),
     {
@@ -160,11 +180,31 @@ function markdownTable(headers, rows) {
 
 function rowsFor(results, phase) {
   const rows = [];
-  for (const s of results.servers) for (const p of s.phases) if (p.phase === phase) rows.push([s, p]);
+  for (const s of results.servers) for (const p of s.phases) if (p.phase === phase || (phase === 'FanOut' && p.phase.startsWith('FanOut'))) rows.push([s, p]);
   return rows;
 }
 
 const phaseTables = {
+  RoundTrip: (results) =>
+    markdownTable(
+      ['server', 'client', 'calls', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server CPU ms/1k calls', 'errors'],
+      rowsFor(results, 'RoundTrip').map(([s, p]) => [s.name, p.client, p.records, p.latencyMs.p50, p.latencyMs.p90, p.latencyMs.p99, p.latencyMs.max, p.serverCpuMsPer1k, errorText(p.errors)]),
+    ),
+  SubscribeToShard: (results) =>
+    markdownTable(
+      ['server', 'client', 'sent', 'acked', 'deliveries', 'missing', 'p50 ms', 'p99 ms', 'max ms', 'server CPU ms/1k rec', 'other cores', 'errors'],
+      rowsFor(results, 'SubscribeToShard').map(([s, p]) => [s.name, p.client, p.sent, p.records, p.deliveries, p.missing, p.putToReceiveMs.p50, p.putToReceiveMs.p99, p.putToReceiveMs.max, p.serverCpuMsPer1k, p.otherCores, errorText(p.errors)]),
+    ),
+  FanOut: (results) =>
+    markdownTable(
+      ['server', 'consumers', 'acked', 'deliveries', 'missing', 'p50 ms', 'p99 ms', 'server CPU ms/1k rec', 'CPU vs 1 consumer', 'errors'],
+      results.servers.flatMap((s) => {
+        const one = s.phases.find((p) => p.phase === 'FanOut1');
+        return s.phases
+          .filter((p) => p.phase.startsWith('FanOut'))
+          .map((p) => [s.name, p.consumers, p.records, p.deliveries, p.missing, p.putToReceiveMs.p50, p.putToReceiveMs.p99, p.serverCpuMsPer1k, ratio(p.serverCpuMsPer1k, one?.serverCpuMsPer1k), errorText(p.errors)]);
+      }),
+    ),
   PutRecord: (results) =>
     markdownTable(
       ['server', 'client', 'records', 'failed', 'records/s', 'p50 ms', 'p99 ms', 'server CPU ms/1k rec', 'client CPU ms/1k rec', 'server cores', 'client cores', 'other cores', 'errors'],
@@ -299,7 +339,15 @@ function markdown(results, config) {
   out.push('');
   out.push('## Figures');
   for (const [i, phase] of PHASES.entries()) {
-    const titles = ['PutRecord (1 KiB, concurrency 32)', 'PutRecords (500 × 1 KiB)', 'GetRecords read-back with correctness check', 'Put-to-receive latency (polling consumer)'];
+    const titles = [
+      'Round-trip floor (ListStreams, one call every 5 ms)',
+      'PutRecord (1 KiB, concurrency 32)',
+      'PutRecords (500 × 1 KiB)',
+      'GetRecords read-back with correctness check',
+      'Put-to-receive latency (polling consumer)',
+      'Put-to-receive latency (SubscribeToShard, records pushed)',
+      'Fan-out: one shard, 1 and 5 subscribed consumers',
+    ];
     out.push('');
     out.push(`### ${i + 1}. ${titles[i]}`);
     out.push('');

@@ -8,7 +8,7 @@ const { config } = require('./config');
 const { SERVERS } = require('./servers');
 const { createClient, supportedVariants } = require('./clients');
 const { Ledger } = require('./records');
-const { createStream, putRecordPhase, putRecordsPhase, readBackPhase, latencyPhase } = require('./workloads');
+const { createStream, roundTripPhase, putRecordPhase, putRecordsPhase, readBackPhase, latencyPhase, subscribePhase } = require('./workloads');
 const { environment, printTable, writeResults } = require('./report');
 
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -70,6 +70,9 @@ async function runServer(server, entry) {
     );
     log(`${entry.name}: warm-up done`);
 
+    // 0. The round-trip floor of this machine, with the baseline client.
+    record('RoundTrip', config.baselineClient, await withClient(config.baselineClient, (client) => roundTripPhase({ ...common, client, ...config.roundTrip })));
+
     // 1. PutRecord, concurrency 32.
     await createStream(admin, 'bench-putrecord', config.shards);
     for (const v of putRecordVariants) {
@@ -108,6 +111,19 @@ async function runServer(server, entry) {
       );
       record('PutToReceive', v, r);
     }
+
+    // 5 and 6. Enhanced fan-out (servers that serve SubscribeToShard): one consumer per shard, then
+    // five consumers of one shard, each against its own fresh stream.
+    if (entry.subscribe) {
+      for (const fanout of config.fanout) {
+        const streamName = `bench-${fanout.phase.toLowerCase()}`;
+        const fanoutShards = await createStream(admin, streamName, fanout.shards);
+        const r = await withClient(config.baselineClient, (client) =>
+          subscribePhase({ ...common, client, admin, endpoint: server.endpoint, streamName, shardIds: fanoutShards, ...fanout, ...config.latency, deadline: deadline() }),
+        );
+        record(fanout.phase, 'lean-h2 events', r);
+      }
+    }
   } finally {
     admin.close();
   }
@@ -142,7 +158,7 @@ async function main() {
       log(entry.error);
       continue;
     }
-    Object.assign(entry, { version: def.version(config), command: def.command(config), storage: def.storage, protocols: def.protocols });
+    Object.assign(entry, { version: def.version(config), command: def.command(config), storage: def.storage, protocols: def.protocols, subscribe: def.subscribe === true });
     let server;
     try {
       log(`${name}: starting`);

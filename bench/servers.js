@@ -140,6 +140,8 @@ const SPATE_MAIN = 'dist/apps/spate/apps/spate/src/main.js';
 const SERVERS = {
   spate: {
     protocols: ['h1', 'h2'],
+    /** Serves SubscribeToShard (phases 5 and 6). */
+    subscribe: true,
     storage: `durable: segment files in a temp dir, SPATE_FSYNC=${process.env.BENCH_SPATE_FSYNC ?? 'group'} (fsync before acknowledge, concurrent puts share one fsync)`,
     version: (config) => JSON.parse(fs.readFileSync(path.join(config.root, 'package.json'), 'utf8')).version,
     command: (config) =>
@@ -239,6 +241,7 @@ SERVERS['spate-cluster-rf3'] = clusterServer(3, { live, freePort });
  */
 SERVERS.external = {
   protocols: ['h1', 'h2'],
+  subscribe: true,
   storage: 'whatever the external deployment uses',
   version: () => 'external',
   command: () => `already running at ${process.env.BENCH_EXTERNAL_ENDPOINT ?? '<BENCH_EXTERNAL_ENDPOINT unset>'}`,

@@ -64,6 +64,31 @@ async function createStream(client, streamName, shards, timeoutMs = 60_000) {
   }
 }
 
+/**
+ * Phase 0: the machine's floor. One cheap call (ListStreams) every `intervalMs`, so both processes
+ * sleep in between as they do at a steady low rate: what any request costs here in wake-ups and
+ * scheduling, whatever the server does.
+ */
+async function roundTripPhase({ server, client, count, intervalMs }) {
+  return measured(server, async () => {
+    const latencies = [];
+    const errors = {};
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) {
+      const wait = t0 + i * intervalMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      const started = performance.now();
+      try {
+        await client.call('ListStreams', {});
+        latencies.push(performance.now() - started);
+      } catch (err) {
+        countError(errors, err);
+      }
+    }
+    return { records: latencies.length, errors, latencyMs: latencySummary(latencies) };
+  });
+}
+
 /** Phase 1: `count` single PutRecord calls, `concurrency` in flight. */
 async function putRecordPhase({ server, client, streamName, count, concurrency, recordBytes, firstIndex, deadline }) {
   return measured(server, async () => {
@@ -313,4 +338,101 @@ async function latencyPhase({ server, client, streamName, shardIds, count, rateP
   });
 }
 
-module.exports = { createStream, putRecordPhase, putRecordsPhase, readBackPhase, latencyPhase };
+/** Registers `count` consumers on a stream and waits until each is ACTIVE; returns their ARNs. */
+async function activeConsumers(admin, streamName, count) {
+  const summary = await admin.call('DescribeStreamSummary', { StreamName: streamName });
+  const streamArn = summary.StreamDescriptionSummary.StreamARN;
+  const arns = [];
+  for (let i = 0; i < count; i++) {
+    const out = await admin.call('RegisterStreamConsumer', { StreamARN: streamArn, ConsumerName: `bench-${i}` });
+    arns.push(out.Consumer.ConsumerARN);
+  }
+  for (const arn of arns) {
+    for (;;) {
+      const d = await admin.call('DescribeStreamConsumer', { ConsumerARN: arn });
+      if (d.ConsumerDescription.ConsumerStatus === 'ACTIVE') break;
+      await sleep(20);
+    }
+  }
+  return arns;
+}
+
+/**
+ * Phases 5 and 6: enhanced fan-out. `consumers` registered consumers each subscribe (lean HTTP/2
+ * event-stream reader, one session) to every shard from the start of a fresh stream; a producer
+ * sends `count` single records at `ratePerSecond` without waiting for answers. Latency = arrival of
+ * the event holding the record at a consumer − the moment its PutRecord was sent, for every
+ * consumer and record.
+ */
+async function subscribePhase({ server, client, admin, endpoint, streamName, shardIds, consumers, count, ratePerSecond, drainMs, recordBytes, deadline }) {
+  const http2 = require('node:http2');
+  const { subscribe } = require('./subscriber');
+  const arns = await activeConsumers(admin, streamName, consumers);
+  const session = http2.connect(endpoint, { settings: { initialWindowSize: 8 * 1024 * 1024 } });
+  session.on('error', () => {});
+  const sentAt = new Float64Array(count).fill(NaN);
+  const receivedAt = arns.map(() => new Float64Array(count).fill(NaN));
+  let received = 0;
+  let duplicates = 0;
+  let unknown = 0;
+  let acked = 0;
+  const errors = {};
+  const subscriptions = [];
+  for (let c = 0; c < arns.length; c++) {
+    for (const shardId of shardIds) {
+      subscriptions.push(
+        await subscribe(session, arns[c], shardId, { Type: 'TRIM_HORIZON' }, (event, arrivedAt) => {
+          for (const r of event.Records) {
+            const data = Buffer.from(r.Data, 'base64');
+            const i = data.length >= 4 ? data.readUInt32BE(0) : -1;
+            if (!(i >= 0 && i < count) || Number.isNaN(sentAt[i])) unknown++;
+            else if (!Number.isNaN(receivedAt[c][i])) duplicates++;
+            else {
+              receivedAt[c][i] = arrivedAt;
+              received++;
+            }
+          }
+        }),
+      );
+    }
+  }
+  try {
+    return await measured(server, async () => {
+      const inFlight = new Set();
+      const t0 = performance.now();
+      for (let i = 0; i < count && Date.now() < deadline; i++) {
+        const wait = t0 + (i * 1000) / ratePerSecond - performance.now();
+        if (wait > 0) await sleep(wait);
+        sentAt[i] = performance.now();
+        const p = client.putRecord(streamName, partitionKey(i), payload(i, recordBytes)).then(
+          () => acked++,
+          (err) => countError(errors, err),
+        );
+        inFlight.add(p);
+        p.finally(() => inFlight.delete(p));
+      }
+      await Promise.all(inFlight);
+      const stopAt = Math.min(deadline, Date.now() + drainMs);
+      while (received < acked * arns.length && Date.now() < stopAt) await sleep(5);
+      const latencies = [];
+      for (const times of receivedAt) for (let i = 0; i < count; i++) if (!Number.isNaN(times[i])) latencies.push(times[i] - sentAt[i]);
+      return {
+        records: acked,
+        sent: count,
+        consumers: arns.length,
+        deliveries: received,
+        missing: acked * arns.length - received,
+        duplicates,
+        unknown,
+        errors,
+        ratePerSecond,
+        putToReceiveMs: latencySummary(latencies),
+      };
+    });
+  } finally {
+    for (const s of subscriptions) s.close();
+    session.close();
+  }
+}
+
+module.exports = { createStream, roundTripPhase, putRecordPhase, putRecordsPhase, readBackPhase, latencyPhase, subscribePhase };

@@ -76,7 +76,9 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   const http2 = createHttp2Server({}, onRequest);
   containHttp2(http2, sessions, onContinue, idleTimeoutMs);
 
-  const tcp = createNetServer((socket) => {
+  // No Nagle: an answer or an event frame goes out at once, not after the client's delayed ACK of
+  // the previous small write (Node's own HTTP servers do the same for the sockets they accept).
+  const tcp = createNetServer({ noDelay: true }, (socket) => {
     track(socket);
     unrouted.add(socket);
     routeByPreface(socket, idleTimeoutMs, (isHttp2) => {
@@ -97,7 +99,10 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   if (options.tls) {
     const secure = createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, onRequest);
     containHttp2(secure, sessions, onContinue, idleTimeoutMs);
-    secure.on('connection', track);
+    secure.on('connection', (socket: Socket) => {
+      socket.setNoDelay(true);
+      track(socket);
+    });
     listeners.push(secure);
     tlsPort = await listen(secure, options.tls.port, options.host, options.onError);
   }
