@@ -21,6 +21,7 @@ export interface SubscriptionTarget {
   shard: ShardMeta;
   /** The first offset to deliver. */
   fromOffset: number;
+  consumerArn: string;
   /** Held while the subscription runs: one subscription per consumer and shard. */
   lease: Lease;
   leaseTtlMs: number;
@@ -118,9 +119,30 @@ export class ShardSubscription extends Readable {
         if (finished) this.push(null);
         return;
       }
+      const gone = await this.goneReason();
+      if (gone) {
+        this.push({ kind: 'exception', exceptionType: 'ResourceNotFoundException', message: gone } satisfies EventStreamItem);
+        this.push(null);
+        return;
+      }
       const untilHeartbeat = Math.max(1, this.lastEventMs + HEARTBEAT_MS - now);
       await this.ctx.data.waitForRecords(this.address, this.offset, Math.min(untilHeartbeat, this.endsAtMs - now), this.stopped.signal);
     }
+  }
+
+  /**
+   * Why the subscription cannot go on, if it cannot: its consumer was deregistered or its stream
+   * deleted (the repository caches stream documents, so this costs no round trip while nothing changed).
+   */
+  private async goneReason(): Promise<string | undefined> {
+    const { stream, consumerArn } = this.target;
+    const current = await this.ctx.streams.get({ account: stream.account, region: stream.region, name: stream.name });
+    if (!current || current.streamId !== stream.streamId || current.status === 'DELETING') {
+      return `Stream ${stream.name} under account ${stream.account} not found.`;
+    }
+    const consumer = current.consumers.find((c) => c.arn === consumerArn);
+    if (!consumer || consumer.status !== 'ACTIVE') return `Consumer ${consumerArn}, account ${stream.account} not found.`;
+    return undefined;
   }
 
   /** With throughput limits on, waits until this second's 2 MiB is not exceeded. */

@@ -3,6 +3,7 @@ import { aStream } from '../testing/data-plane-fixtures';
 import { failureOf, kinesisFailure } from '../testing/kinesis-failure';
 import { openTestKds, type TestKds } from '../testing/test-kds';
 import { registerStreamConsumer } from './register-stream-consumer.action';
+import { deregisterStreamConsumer } from './deregister-stream-consumer.action';
 import { putRecords } from './put-records.action';
 import { splitShard } from './split-shard.action';
 import { subscribeToShard } from './subscribe-to-shard.action';
@@ -103,6 +104,19 @@ describe('SubscribeToShard', () => {
       expect(items).toHaveLength(1);
       expect([...items[0].payload.Records].map((r) => r.Data.toString())).toEqual(['last']);
       expect(items[0].payload.ChildShards!.map((c) => c.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002']);
+    });
+
+    it('ends with ResourceNotFoundException once its consumer is deregistered', async () => {
+      kds.advance(1000);
+      const output = await subscribe({ Type: 'LATEST' });
+      const events = output.events[Symbol.asyncIterator]();
+      expect(((await events.next()).value as { kind: string }).kind).toBe('event');
+      await deregisterStreamConsumer(kds.ctx(), { ConsumerARN: consumerArn });
+      await putRecords(kds.ctx(), { StreamName: 'orders', Records: [{ PartitionKey: 'a', ExplicitHashKey: '0', Data: Buffer.from('x') }] });
+      const items: { kind: string; exceptionType?: string }[] = [];
+      for (let next = await events.next(); !next.done; next = await events.next()) items.push(next.value as { kind: string });
+      expect(items.map((i) => i.kind)).toEqual(['event', 'exception']);
+      expect(items[1]).toMatchObject({ exceptionType: 'ResourceNotFoundException', message: `Consumer ${consumerArn}, account 123456789012 not found.` });
     });
   });
 });

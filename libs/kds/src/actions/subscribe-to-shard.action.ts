@@ -38,7 +38,7 @@ export async function subscribeToShard(ctx: KdsContext, input: SubscribeToShardI
       `Another active subscription exists for consumer ${consumer.arn} on shard ${shard.shardId} under account ${stream.account}.`,
     );
   }
-  return new EventStreamOutput(new ShardSubscription(ctx, { stream, shard, fromOffset, lease, leaseTtlMs: SUBSCRIPTION_LEASE_TTL_MS }));
+  return new EventStreamOutput(new ShardSubscription(ctx, { stream, shard, consumerArn: consumer.arn, fromOffset, lease, leaseTtlMs: SUBSCRIPTION_LEASE_TTL_MS }));
 }
 
 function subscriptionLease(consumerArn: string, shardId: string): string {
