@@ -42,6 +42,9 @@ const SHUTDOWN_POLL_MS = 25;
  * HTTP/1.1 gets Node's 400 and a closed socket, an HTTP/2 protocol error gets GOAWAY and that
  * session is closed once idle, socket errors are dropped, oversized bodies are refused unread.
  */
+/** Per HTTP/2 session: room for a few of the largest answers in flight at once. */
+const HTTP2_SESSION_MEMORY_MB = 64;
+
 export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeServer> {
   const idleTimeoutMs = options.idleTimeoutMs ?? 65_000;
   let closing = false;
@@ -73,7 +76,9 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   // what starts its checks of the headers and request timeouts.
   http1.emit('listening');
 
-  const http2 = createHttp2Server({}, onRequest);
+  // A GetRecords answer can be 14 MB once base64-encoded; with nghttp2's default 10 MB of session
+  // memory, a client slower than the server would see its streams reset (ENHANCE_YOUR_CALM).
+  const http2 = createHttp2Server({ maxSessionMemory: HTTP2_SESSION_MEMORY_MB }, onRequest);
   containHttp2(http2, sessions, onContinue, idleTimeoutMs);
 
   // No Nagle: an answer or an event frame goes out at once, not after the client's delayed ACK of
@@ -97,7 +102,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   const port = await listen(tcp, options.port, options.host, options.onError);
   let tlsPort: number | undefined;
   if (options.tls) {
-    const secure = createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, onRequest);
+    const secure = createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true, maxSessionMemory: HTTP2_SESSION_MEMORY_MB }, onRequest);
     containHttp2(secure, sessions, onContinue, idleTimeoutMs);
     secure.on('connection', (socket: Socket) => {
       socket.setNoDelay(true);
