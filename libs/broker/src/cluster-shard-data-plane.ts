@@ -11,6 +11,7 @@ import type {
   ShardDataPlane,
 } from '@spate/kds';
 import { AbortedCallError, GrpcShardDataPlane, type CallOptions } from './grpc-shard-data-plane';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ClusterDataPlaneOptions {
   /** How long a call keeps being re-routed while a shard has no reachable leader. */
@@ -218,8 +219,4 @@ interface InFlightCall {
   leader: string;
   epoch: number;
   abort(): void;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CoordinationStore, Lease } from '@spate/coordination';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How a broker registers itself: what others need to reach it. */
 export interface BrokerRecord {
@@ -187,8 +188,4 @@ export class BrokerMembership {
   private safeWindowMs(): number {
     return Math.floor(this.options.sessionTimeoutMs * 0.9);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

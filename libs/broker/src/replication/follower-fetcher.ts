@@ -3,6 +3,7 @@ import { settle } from '../grpc-shard-data-plane';
 import { decodeStoredRecords } from '../record-batch';
 import type { PeerClients } from './peer-clients';
 import type { ShardReplica } from './shard-replica';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const FETCH_MAX_BYTES = 8 * 1024 * 1024;
 const FETCH_MAX_WAIT_MS = 500;
@@ -100,8 +101,4 @@ export class FollowerFetcher {
       }
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
