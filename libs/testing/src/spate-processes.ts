@@ -105,6 +105,10 @@ export const BROKER_JOINED = /joined the cluster/;
 export interface RunningCluster extends RunningSpate {
   gateway: SpateProcess;
   brokers: SpateProcess[];
+  /** The Redis key prefix of this cluster. */
+  keyPrefix: string;
+  /** The broker process with that id (`broker-<i>`). */
+  broker(id: string): SpateProcess;
   /** Starts one more broker (the next id) and waits until it has joined. */
   addBroker(env?: Record<string, string>): Promise<SpateProcess>;
 }
@@ -153,6 +157,12 @@ export async function startCluster(
     gateway,
     brokers,
     addBroker,
+    keyPrefix: prefix,
+    broker: (id) => {
+      const found = brokers.find((b) => b.env.SPATE_BROKER_ID === id);
+      if (!found) throw new Error(`no broker ${id} in this cluster`);
+      return found;
+    },
     get processes() {
       return [gateway, ...brokers];
     },

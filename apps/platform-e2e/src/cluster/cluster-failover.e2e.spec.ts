@@ -1,18 +1,17 @@
-import { AssignmentStore, type ShardAssignment } from '@spate/cluster';
-import { RedisCoordinationStore } from '@spate/coordination';
+import type { ShardAssignment } from '@spate/cluster';
 import {
   checkReadBack,
   createActiveStream,
   kinesisClient,
   LoadProducer,
   readEverything,
-  sleep,
   startCluster,
   startRedis,
   tempDataDir,
   type RedisHandle,
   type RunningCluster,
 } from '@spate/testing';
+import { ShardMapWatcher } from './shard-map-watcher';
 
 const SESSION_MS = 1500;
 const CLUSTER_ENV = { SPATE_SESSION_TIMEOUT_MS: String(SESSION_MS), SPATE_REPLICA_LAG_MAX_MS: '3000', SPATE_REPLICATION_FACTOR: '3', SPATE_MIN_INSYNC_REPLICAS: '2' };
@@ -26,32 +25,23 @@ describe('a 3-broker cluster losing leaders under load', () => {
   const data = tempDataDir();
   let redis: RedisHandle;
   let cluster: RunningCluster;
-  let store: RedisCoordinationStore;
-  const prefix = `failover-${process.pid}:`;
+  let shardMap: ShardMapWatcher;
 
   beforeAll(async () => {
     redis = await startRedis();
-    cluster = await startCluster({ redisUrl: redis.url, dataDir: data.dir, brokers: 3, keyPrefix: prefix }, CLUSTER_ENV);
-    store = await RedisCoordinationStore.connect({ url: redis.url, keyPrefix: prefix });
+    cluster = await startCluster({ redisUrl: redis.url, dataDir: data.dir, brokers: 3 }, CLUSTER_ENV);
+    shardMap = await ShardMapWatcher.connect(redis.url, cluster.keyPrefix);
   });
 
   afterAll(async () => {
-    await store?.close();
+    await shardMap?.close();
     await cluster?.stop('SIGKILL');
     await redis?.stop();
     data.remove();
   });
 
-  const assignments = async () => (await new AssignmentStore(store).list()).map((e) => e.assignment);
-  const waitFor = async (what: string, ok: (list: ShardAssignment[]) => boolean, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const list = await assignments();
-      if (ok(list)) return list;
-      if (Date.now() > deadline) throw new Error(`${what} not reached in ${timeoutMs} ms: ${JSON.stringify(list)}`);
-      await sleep(100);
-    }
-  };
+  const assignments = () => shardMap.list();
+  const waitFor = (what: string, ok: (list: ShardAssignment[]) => boolean) => shardMap.waitFor(what, ok);
   const fullyReplicated = (list: ShardAssignment[]) => list.length === 4 && list.every((a) => a.leader !== undefined && a.isr.length === 3);
 
   it('serves again within seconds of each kill -9 of a leader and loses no acknowledged record', async () => {
@@ -68,7 +58,7 @@ describe('a 3-broker cluster losing leaders under load', () => {
         const counts = new Map<string, number>();
         for (const a of before) counts.set(a.leader!, (counts.get(a.leader!) ?? 0) + 1);
         const victimId = [...counts].sort((x, y) => y[1] - x[1])[0][0];
-        const victim = cluster.brokers[Number(victimId.replace('broker-', ''))];
+        const victim = cluster.broker(victimId);
         const killedAt = Date.now();
         await victim.kill('SIGKILL');
 

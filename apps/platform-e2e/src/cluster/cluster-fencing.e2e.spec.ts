@@ -1,9 +1,18 @@
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { status } from '@grpc/grpc-js';
 import { GrpcShardDataPlane } from '@spate/broker';
-import { AssignmentStore } from '@spate/cluster';
-import { RedisCoordinationStore } from '@spate/coordination';
-import { BROKER_JOINED, createActiveStream, kinesisClient, sleep, startCluster, startRedis, tempDataDir, type RedisHandle, type RunningCluster } from '@spate/testing';
+import {
+  BROKER_JOINED,
+  createActiveStream,
+  kinesisClient,
+  sleep,
+  startCluster,
+  startRedis,
+  tempDataDir,
+  type RedisHandle,
+  type RunningCluster,
+} from '@spate/testing';
+import { ShardMapWatcher } from './shard-map-watcher';
 
 const SESSION_MS = 1500;
 
@@ -16,18 +25,17 @@ describe('fencing a paused leader', () => {
   const data = tempDataDir();
   let redis: RedisHandle;
   let cluster: RunningCluster;
-  let store: RedisCoordinationStore;
-  const prefix = `fencing-${process.pid}:`;
+  let shardMap: ShardMapWatcher;
 
   beforeAll(async () => {
     redis = await startRedis();
-    cluster = await startCluster({ redisUrl: redis.url, dataDir: data.dir, brokers: 3, keyPrefix: prefix }, { SPATE_SESSION_TIMEOUT_MS: String(SESSION_MS) });
-    store = await RedisCoordinationStore.connect({ url: redis.url, keyPrefix: prefix });
+    cluster = await startCluster({ redisUrl: redis.url, dataDir: data.dir, brokers: 3 }, { SPATE_SESSION_TIMEOUT_MS: String(SESSION_MS) });
+    shardMap = await ShardMapWatcher.connect(redis.url, cluster.keyPrefix);
   });
 
   afterAll(async () => {
     for (const broker of cluster?.brokers ?? []) if (broker.pid) process.kill(broker.pid, 'SIGCONT');
-    await store?.close();
+    await shardMap?.close();
     await cluster?.stop('SIGKILL');
     await redis?.stop();
     data.remove();
@@ -36,8 +44,7 @@ describe('fencing a paused leader', () => {
   it('refuses appends from the old leader once a newer epoch exists, and none of its writes are readable', async () => {
     const client = kinesisClient(cluster.endpoint);
     await createActiveStream(client, 'fenced', 1);
-    const assignments = new AssignmentStore(store);
-    const placed = async () => (await assignments.list())[0]?.assignment;
+    const placed = async () => (await shardMap.list())[0];
     let before = await placed();
     while (!before || before.isr.length < 3) {
       await sleep(50);
@@ -45,7 +52,7 @@ describe('fencing a paused leader', () => {
     }
     const first = await client.send(new PutRecordCommand({ StreamName: 'fenced', PartitionKey: 'a', Data: Buffer.from('before the pause') }));
 
-    const oldLeader = cluster.brokers[Number(before.leader!.replace('broker-', ''))];
+    const oldLeader = cluster.broker(before.leader!);
     const direct = new GrpcShardDataPlane(`127.0.0.1:${oldLeader.env.SPATE_BROKER_PORT}`);
     process.kill(oldLeader.pid!, 'SIGSTOP');
     let after = await placed();

@@ -1,18 +1,17 @@
-import { AssignmentStore, type ShardAssignment } from '@spate/cluster';
-import { RedisCoordinationStore } from '@spate/coordination';
+import type { ShardAssignment } from '@spate/cluster';
 import {
   checkReadBack,
   createActiveStream,
   kinesisClient,
   LoadProducer,
   readEverything,
-  sleep,
   startCluster,
   startRedis,
   tempDataDir,
   type RedisHandle,
   type RunningCluster,
 } from '@spate/testing';
+import { ShardMapWatcher } from './shard-map-watcher';
 
 /**
  * Scale out from one broker to three and back to one, under continuous PutRecords: copies move to
@@ -23,34 +22,25 @@ describe('scaling a cluster out and in under load', () => {
   const data = tempDataDir();
   let redis: RedisHandle;
   let cluster: RunningCluster;
-  let store: RedisCoordinationStore;
-  const prefix = `scaling-${process.pid}:`;
+  let shardMap: ShardMapWatcher;
 
   beforeAll(async () => {
     redis = await startRedis();
     cluster = await startCluster(
-      { redisUrl: redis.url, dataDir: data.dir, brokers: 1, keyPrefix: prefix },
+      { redisUrl: redis.url, dataDir: data.dir, brokers: 1 },
       { SPATE_SESSION_TIMEOUT_MS: '1500', SPATE_DRAIN_TIMEOUT_MS: '20000' },
     );
-    store = await RedisCoordinationStore.connect({ url: redis.url, keyPrefix: prefix });
+    shardMap = await ShardMapWatcher.connect(redis.url, cluster.keyPrefix);
   });
 
   afterAll(async () => {
-    await store?.close();
+    await shardMap?.close();
     await cluster?.stop('SIGKILL');
     await redis?.stop();
     data.remove();
   });
 
-  const waitFor = async (what: string, ok: (list: ShardAssignment[]) => boolean, timeoutMs = 40_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const list = (await new AssignmentStore(store).list()).map((e) => e.assignment);
-      if (ok(list)) return list;
-      if (Date.now() > deadline) throw new Error(`${what} not reached in ${timeoutMs} ms: ${JSON.stringify(list)}`);
-      await sleep(100);
-    }
-  };
+  const waitFor = (what: string, ok: (list: ShardAssignment[]) => boolean) => shardMap.waitFor(what, ok, 40_000);
   const leaders = (list: ShardAssignment[]) => new Set(list.map((a) => a.leader));
 
   it('moves shards to new brokers and back without losing or duplicating a record', async () => {

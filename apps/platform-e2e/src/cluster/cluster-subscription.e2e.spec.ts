@@ -1,8 +1,7 @@
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { AssignmentStore } from '@spate/cluster';
-import { RedisCoordinationStore } from '@spate/coordination';
 import { BROKER_JOINED, createActiveStream, kinesisClient, sleep, startCluster, startRedis, tempDataDir, type RedisHandle, type RunningCluster } from '@spate/testing';
 import { activeConsumer, subscribe, type Subscription } from '../kds/subscribe-to-shard-suite';
+import { ShardMapWatcher } from './shard-map-watcher';
 
 const SESSION_MS = 1500;
 
@@ -15,17 +14,13 @@ describe('a subscription across the death of its shard\'s leader', () => {
   const data = tempDataDir();
   let redis: RedisHandle;
   let cluster: RunningCluster;
-  let store: RedisCoordinationStore;
-  const prefix = `subscription-${process.pid}:`;
 
   beforeAll(async () => {
     redis = await startRedis();
-    cluster = await startCluster({ redisUrl: redis.url, dataDir: data.dir, brokers: 3, keyPrefix: prefix }, { SPATE_SESSION_TIMEOUT_MS: String(SESSION_MS) });
-    store = await RedisCoordinationStore.connect({ url: redis.url, keyPrefix: prefix });
+    cluster = await startCluster({ redisUrl: redis.url, dataDir: data.dir, brokers: 3 }, { SPATE_SESSION_TIMEOUT_MS: String(SESSION_MS) });
   });
 
   afterAll(async () => {
-    await store?.close();
     await cluster?.stop('SIGKILL');
     await redis?.stop();
     data.remove();
@@ -36,11 +31,9 @@ describe('a subscription across the death of its shard\'s leader', () => {
     const producerClient = kinesisClient(cluster.endpoint, { maxAttempts: 5 });
     await createActiveStream(client, 'efo-failover', 1);
     const consumerArn = await activeConsumer(client, 'arn:aws:kinesis:us-east-1:000000000000:stream/efo-failover', 'reader');
-    let assignment = (await new AssignmentStore(store).list())[0]?.assignment;
-    while (!assignment || assignment.isr.length < 3) {
-      await sleep(50);
-      assignment = (await new AssignmentStore(store).list())[0]?.assignment;
-    }
+    const shardMap = await ShardMapWatcher.connect(redis.url, cluster.keyPrefix);
+    const [assignment] = await shardMap.waitFor('the shard on three in-sync brokers', (list) => list.length === 1 && list[0].isr.length === 3);
+    await shardMap.close();
 
     const received: { sequenceNumber: string; data: string }[] = [];
     let continuation: string | undefined;
@@ -87,7 +80,7 @@ describe('a subscription across the death of its shard\'s leader', () => {
       }
     };
     await produce(100, 0);
-    const leader = cluster.brokers[Number(assignment.leader!.replace('broker-', ''))];
+    const leader = cluster.broker(assignment.leader!);
     await leader.kill('SIGKILL');
     await produce(200, 100);
     await leader.start(BROKER_JOINED);
