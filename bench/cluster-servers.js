@@ -11,16 +11,8 @@ const BROKERS = 3;
 const MAIN = (app) => `dist/apps/${app}/apps/${app}/src/main.js`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function tail(file, lines = 20) {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
-}
-
 /** Spawns a process with its output in logFile; resolves once `ready` matches that output. */
-function spawnReady({ name, command, args, env, cwd, logFile, ready, live, timeoutMs = 60_000 }) {
+function spawnReady({ name, command, args, env, cwd, logFile, ready, live, tail, timeoutMs = 60_000 }) {
   const log = fs.openSync(logFile, 'w');
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
@@ -52,22 +44,8 @@ function spawnReady({ name, command, args, env, cwd, logFile, ready, live, timeo
   });
 }
 
-function buildApps(config) {
-  for (const app of ['gateway', 'shard-broker']) {
-    const logFile = path.join(config.workDir, `${app}-build.log`);
-    const out = spawnSync(path.join(config.root, 'node_modules', '.bin', 'nx'), ['run', `${app}:build`, '--output-style=stream'], {
-      cwd: config.root,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-      encoding: 'utf8',
-      timeout: 15 * 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    fs.writeFileSync(logFile, `${out.stdout ?? ''}${out.stderr ?? ''}`);
-    if (out.status !== 0) throw new Error(`nx run ${app}:build failed; log ${logFile}:\n${tail(logFile)}`);
-  }
-}
-
-function clusterServer(replicationFactor, { live, freePort }) {
+/** `deps`: the process registry and helpers of servers.js. */
+function clusterServer(replicationFactor, { live, freePort, buildApp, tail }) {
   const fsync = process.env.BENCH_SPATE_FSYNC ?? 'group';
   return {
     protocols: ['h1', 'h2'],
@@ -77,7 +55,12 @@ function clusterServer(replicationFactor, { live, freePort }) {
     command: () =>
       `redis-server (AOF, fsync always) + ${BROKERS} × \`SPATE_REPLICATION_FACTOR=${replicationFactor} SPATE_MIN_INSYNC_REPLICAS=${Math.min(2, replicationFactor)} SPATE_FSYNC=${fsync} node ${MAIN('shard-broker')}\` + \`node ${MAIN('gateway')}\`, all on 127.0.0.1`,
     async start(config) {
-      if (config.buildSpate) buildApps(config);
+      if (config.buildSpate) {
+        for (const app of ['gateway', 'shard-broker']) {
+          const failure = buildApp(config, app);
+          if (failure) throw new Error(failure);
+        }
+      }
       for (const app of ['gateway', 'shard-broker']) {
         if (!fs.existsSync(path.join(config.root, MAIN(app)))) throw new Error(`${MAIN(app)} does not exist; build it with: NX_DAEMON=false npx nx run ${app}:build`);
       }
@@ -97,6 +80,7 @@ function clusterServer(replicationFactor, { live, freePort }) {
           logFile: path.join(config.workDir, `${name}-redis.log`),
           ready: /Ready to accept connections/,
           live,
+          tail,
         }),
       );
       const shared = { SPATE_COORDINATION: 'redis', SPATE_REDIS_URL: `redis://127.0.0.1:${redisPort}`, SPATE_FSYNC: fsync };
@@ -119,6 +103,7 @@ function clusterServer(replicationFactor, { live, freePort }) {
             logFile: path.join(config.workDir, `${name}-broker-${i}.log`),
             ready: /joined the cluster/,
             live,
+            tail,
           }),
         );
       }
@@ -131,6 +116,7 @@ function clusterServer(replicationFactor, { live, freePort }) {
         logFile: path.join(config.workDir, `${name}-gateway.log`),
         ready: /AWS endpoint listening on (http:\/\/127\.0\.0\.1:\d+)/,
         live,
+        tail,
       });
       processes.push(gateway);
       const endpoint = gateway.match[1];

@@ -119,10 +119,10 @@ async function launch({ name, args, env, cwd, logFile, port, endpointFrom, start
   };
 }
 
-/** Builds the all-in-one server with Nx (cached when nothing changed). Returns an error message or undefined. */
-function buildSpate(config) {
-  const logFile = path.join(config.workDir, 'spate-build.log');
-  const out = spawnSync(path.join(config.root, 'node_modules', '.bin', 'nx'), ['run', 'spate:build', '--output-style=stream'], {
+/** Builds one Spate app with Nx (cached when nothing changed). Returns an error message or undefined. */
+function buildApp(config, app) {
+  const logFile = path.join(config.workDir, `${app}-build.log`);
+  const out = spawnSync(path.join(config.root, 'node_modules', '.bin', 'nx'), ['run', `${app}:build`, '--output-style=stream'], {
     cwd: config.root,
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
     encoding: 'utf8',
@@ -130,7 +130,7 @@ function buildSpate(config) {
     maxBuffer: 64 * 1024 * 1024,
   });
   fs.writeFileSync(logFile, `${out.stdout ?? ''}${out.stderr ?? ''}`);
-  if (out.status !== 0) return `nx run spate:build failed (status ${out.status ?? out.signal}); log ${logFile}:\n${tail(logFile)}`;
+  if (out.status !== 0) return `nx run ${app}:build failed (status ${out.status ?? out.signal}); log ${logFile}:\n${tail(logFile)}`;
   return undefined;
 }
 
@@ -148,7 +148,7 @@ const SERVERS = {
       `SPATE_PORT=0 SPATE_HOST=127.0.0.1 SPATE_TLS=off SPATE_DATA_DIR=<temp dir> SPATE_FSYNC=${process.env.BENCH_SPATE_FSYNC ?? 'group'} node ${SPATE_MAIN}`,
     async start(config) {
       if (config.buildSpate) {
-        const failure = buildSpate(config);
+        const failure = buildApp(config, 'spate');
         if (failure) throw new Error(failure);
       }
       const main = path.join(config.root, SPATE_MAIN);
@@ -232,8 +232,8 @@ module.exports = { SERVERS, freePort };
 const { clusterServer } = require('./cluster-servers');
 
 /** Spate's split deployment on this machine: Redis, three brokers and a gateway, at replication factor 1 and 3. */
-SERVERS['spate-cluster-rf1'] = clusterServer(1, { live, freePort });
-SERVERS['spate-cluster-rf3'] = clusterServer(3, { live, freePort });
+SERVERS['spate-cluster-rf1'] = clusterServer(1, { live, freePort, buildApp, tail });
+SERVERS['spate-cluster-rf3'] = clusterServer(3, { live, freePort, buildApp, tail });
 
 /**
  * A deployment started elsewhere (for example a cluster on real hosts), reached at
