@@ -22,21 +22,22 @@ export interface ExchangeOptions {
 /**
  * Serves one request on any of the edge's servers (HTTP/1.1, h2c, TLS): collects the body up to
  * `maxBodyBytes`, calls the handler and writes its response. A body declared or found to be too
- * large is answered 413 at once and the rest is never read: HTTP/1.1 closes the connection,
- * HTTP/2 resets just that stream with NO_ERROR after the response (RFC 9113 §8.1). A client that
- * goes away mid-request is forgotten; a handler that throws gets a 500 InternalFailure.
+ * large is answered 413 at once: HTTP/2 resets just that stream with NO_ERROR after the response
+ * (RFC 9113 §8.1); HTTP/1.1 reads and drops the rest of the body within bounds (see
+ * `discardRest`). A client that goes away mid-request is forgotten; a handler that throws gets a
+ * 500 InternalFailure.
  */
 export async function serveExchange(req: ServerRequest, res: AnyServerResponse, options: ExchangeOptions): Promise<void> {
   const headers = requestHeaders(req);
   const declared = Number(headers['content-length'] ?? 0);
-  if (declared > options.maxBodyBytes) return rejectOversized(req, res, headers, options);
+  if (declared > options.maxBodyBytes) return rejectOversized(req, res, headers, options, false);
   let body: Buffer | undefined;
   try {
     body = await readBody(req, options.maxBodyBytes);
   } catch {
     return;
   }
-  if (body === undefined) return rejectOversized(req, res, headers, options);
+  if (body === undefined) return rejectOversized(req, res, headers, options, false);
   const request: EdgeRequest = {
     method: req.method ?? 'GET',
     path: req.url ?? '/',
@@ -55,10 +56,10 @@ export async function serveExchange(req: ServerRequest, res: AnyServerResponse, 
   writeResponse(res, response, options.closing());
 }
 
-/** For `Expect: 100-continue`: refuse an oversized body before the client sends it. */
+/** For `Expect: 100-continue`: refuse an oversized body before the client sends it, and close the connection. */
 export async function continueOrReject(req: ServerRequest, res: AnyServerResponse, options: ExchangeOptions): Promise<void> {
   const headers = requestHeaders(req);
-  if (Number(headers['content-length'] ?? 0) > options.maxBodyBytes) return rejectOversized(req, res, headers, options);
+  if (Number(headers['content-length'] ?? 0) > options.maxBodyBytes) return rejectOversized(req, res, headers, options, true);
   res.writeContinue();
   return serveExchange(req, res, options);
 }
@@ -108,15 +109,49 @@ function readBody(req: ServerRequest, limit: number): Promise<Buffer | undefined
   });
 }
 
-function rejectOversized(req: ServerRequest, res: AnyServerResponse, headers: Record<string, string | undefined>, options: ExchangeOptions): void {
+function rejectOversized(req: ServerRequest, res: AnyServerResponse, headers: Record<string, string | undefined>, options: ExchangeOptions, unsent: boolean): void {
   const error = new ServiceError('RequestEntityTooLargeException', `Request body must not be larger than ${options.maxBodyBytes} bytes.`, 413);
   req.on('error', () => undefined);
   if (res instanceof Http2ServerResponse) {
     res.on('finish', () => res.stream.close(http2Constants.NGHTTP2_NO_ERROR));
     writeResponse(res, protocolError(headers, error), false);
   } else {
-    writeResponse(res, protocolError(headers, error), true);
+    const discarding = !unsent && discardRest(req as IncomingMessage, DISCARD_FACTOR * options.maxBodyBytes);
+    writeResponse(res, protocolError(headers, error), !discarding || options.closing());
   }
+}
+
+/** A refused HTTP/1.1 body is read and dropped up to this many times the largest accepted body... */
+const DISCARD_FACTOR = 4;
+/** ...and for at most this long. */
+const DISCARD_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads and drops the rest of a refused HTTP/1.1 body, so that a client still sending it reads
+ * the 413 rather than a reset: a socket closed with unread data makes the kernel answer RST, and
+ * an RST throws away whatever the client had not read yet. The connection is then kept for the
+ * next request. A body declared larger than `limit` is not read at all (false: the caller closes
+ * the connection); one that turns out larger, or is unfinished after DISCARD_TIMEOUT_MS, costs
+ * its connection.
+ */
+function discardRest(req: IncomingMessage, limit: number): boolean {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return false;
+  let discarded = 0;
+  const { socket } = req;
+  const timer = setTimeout(() => socket.destroy(), DISCARD_TIMEOUT_MS);
+  // A request whose answer has been written is no longer told when its socket closes.
+  const done = () => {
+    clearTimeout(timer);
+    socket.off('close', done);
+  };
+  req.on('end', done);
+  socket.on('close', done);
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit) socket.destroy();
+  });
+  req.resume();
+  return true;
 }
 
 /** An error from the edge itself, in the body format the request declared (JSON 1.1 when it declared none we know). */

@@ -169,20 +169,34 @@ describe('startEdgeServer', () => {
       socket.destroy();
     });
 
-    it('refuses a declared oversized body with 413 before reading it, and closes the connection', async () => {
+    it('answers a declared oversized body 413 at once, drops the body the client still sends, and serves the next request', async () => {
       const socket = await connected(server.port);
       socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: ${MAX_BODY + 1}\r\n\r\n`);
       const response = await readResponse(socket);
       expect(response.status).toBe(413);
-      expect(response.headers.connection).toBe('close');
+      expect(response.headers.connection).not.toBe('close');
       expect(response.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
       expect(JSON.parse(response.body)).toEqual({ __type: 'RequestEntityTooLargeException', message: `Request body must not be larger than ${MAX_BODY} bytes.` });
+      // The client, which wrote its headers before the answer came, goes on sending its body.
+      socket.write('z'.repeat(MAX_BODY + 1));
+      socket.write(post('/after', '{}'));
+      expect((await readResponse(socket)).body).toBe('POST /after 2 localhost');
+      expect(received.map((r) => r.path)).toEqual(['/after']);
+      socket.destroy();
+    });
+
+    it('closes the connection without reading a body declared far too large to be worth dropping', async () => {
+      const socket = await connected(server.port);
+      socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${100 * MAX_BODY}\r\n\r\n`);
+      const response = await readResponse(socket);
+      expect(response.status).toBe(413);
+      expect(response.headers.connection).toBe('close');
       await closed(socket);
       expect(received).toEqual([]);
       await expectStillServing();
     });
 
-    it('stops reading a chunked body once it passes the limit', async () => {
+    it('stops collecting a chunked body once it passes the limit, and drops the rest', async () => {
       const socket = await connected(server.port);
       socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-cbor-1.1\r\nTransfer-Encoding: chunked\r\n\r\n');
       const chunk = 'y'.repeat(16 * 1024);
@@ -190,6 +204,21 @@ describe('startEdgeServer', () => {
       const response = await readResponse(socket);
       expect(response.status).toBe(413);
       expect(response.headers['content-type']).toBe('application/x-amz-cbor-1.1');
+      socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
+      socket.write(post('/after', '{}'));
+      expect((await readResponse(socket)).body).toBe('POST /after 2 localhost');
+      expect(received.map((r) => r.path)).toEqual(['/after']);
+      socket.destroy();
+    });
+
+    it('cuts off a refused chunked body that goes on past what it will drop', async () => {
+      const socket = await connected(server.port);
+      socket.on('error', () => undefined);
+      socket.write('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
+      const chunk = 'y'.repeat(64 * 1024);
+      const response = readResponse(socket);
+      for (let i = 0; i < 8 && !socket.destroyed; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+      expect((await response).status).toBe(413);
       await closed(socket);
       expect(received).toEqual([]);
       await expectStillServing();
