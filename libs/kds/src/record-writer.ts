@@ -4,7 +4,7 @@ import type { KdsContext } from './ports/kds-context';
 import { type RecordToAppend, ShardSealedError } from './ports/shard-data-plane';
 import type { ShardMeta, StreamMeta } from './ports/stream-meta';
 import type { StreamRef } from './ports/stream-repository';
-import { SequenceNumberDigits } from './sequence-number-digits';
+import { encodeSequenceNumber } from './sequence-number';
 import { shardRouter } from './shard-router';
 import { shardAddress } from './stream-shards';
 
@@ -19,6 +19,62 @@ export type WriteOutcome =
   | { written: true; shardId: string; sequenceNumber: string }
   | { written: false; throttled: true; message: string }
   | { written: false; throttled: false; error: unknown };
+
+type Failure = { throttled: true; message: string } | { throttled: false; error: unknown };
+
+/**
+ * What became of each record of a put, in input order: for a written record the shard and offset
+ * (numbers, not an object and a sequence-number string per record, which a 500-record answer
+ * then writes straight to the wire; see PutRecordsResultList), for the others their failure.
+ */
+export class WriteOutcomes {
+  /** The shards records were written to; a written record holds its shard's index here. */
+  readonly shards: ShardMeta[] = [];
+  private readonly slots: Int32Array;
+  private readonly offsets: Float64Array;
+  private readonly failures = new Map<number, Failure>();
+
+  constructor(readonly length: number) {
+    this.slots = new Int32Array(length).fill(NOT_WRITTEN);
+    this.offsets = new Float64Array(length);
+  }
+
+  get failedCount(): number {
+    return this.failures.size;
+  }
+
+  /** The index in `shards` of the shard that wrote record i, or -1 if it was not written. */
+  slotOf(i: number): number {
+    return this.slots[i];
+  }
+
+  /** The offset of written record i in its shard's log. */
+  offsetOf(i: number): number {
+    return this.offsets[i];
+  }
+
+  outcome(i: number): WriteOutcome {
+    const slot = this.slots[i];
+    if (slot === NOT_WRITTEN) return { written: false, ...(this.failures.get(i) as Failure) };
+    const shard = this.shards[slot];
+    return { written: true, shardId: shard.shardId, sequenceNumber: encodeSequenceNumber(shard.index, this.offsets[i]) };
+  }
+
+  /** Records `indexes`, in that order, were written to `shard` at consecutive offsets from `firstOffset`. */
+  setWritten(indexes: readonly number[], shard: ShardMeta, firstOffset: number): void {
+    const slot = this.shards.push(shard) - 1;
+    for (let n = 0; n < indexes.length; n++) {
+      this.slots[indexes[n]] = slot;
+      this.offsets[indexes[n]] = firstOffset + n;
+    }
+  }
+
+  setFailed(i: number, failure: Failure): void {
+    this.failures.set(i, failure);
+  }
+}
+
+const NOT_WRITTEN = -1;
 
 /** PutRecords answers at most 10 MiB per request, partition keys included. */
 export const MAX_PUT_RECORDS_BYTES = 10 * 1024 * 1024;
@@ -71,11 +127,11 @@ export async function writeRecords(
   ref: StreamRef,
   meta: StreamMeta,
   records: RecordToWrite[],
-): Promise<WriteOutcome[]> {
+): Promise<WriteOutcomes> {
   // Four words per record (see writeRecordHashKey): no BigInt per record.
   const hashKeys = new Uint32Array(records.length * 4);
   for (let i = 0; i < records.length; i++) writeRecordHashKey(records[i], hashKeys, i * 4);
-  const outcomes: WriteOutcome[] = new Array(records.length);
+  const outcomes = new WriteOutcomes(records.length);
   let pending = admit(ctx, meta, records, hashKeys, outcomes);
   for (let attempt = 0; pending.length > 0; attempt++) {
     const router = shardRouter(meta);
@@ -94,16 +150,10 @@ export async function writeRecords(
             ...shardAddress(meta, shard),
             records: indexes.map((i) => toAppend(records[i])),
           });
-          // Consecutive offsets: the digits of each number follow from the previous one's.
-          const digits = new SequenceNumberDigits(shard.index);
-          const text = Buffer.allocUnsafe(SequenceNumberDigits.length);
-          indexes.forEach((i, n) => {
-            digits.write(firstOffset + n, text, 0);
-            outcomes[i] = { written: true, shardId: shard.shardId, sequenceNumber: text.toString('latin1') };
-          });
+          outcomes.setWritten(indexes, shard, firstOffset);
         } catch (error) {
           if (error instanceof ShardSealedError && attempt === 0) sealed.push(...indexes);
-          else for (const i of indexes) outcomes[i] = { written: false, throttled: false, error };
+          else for (const i of indexes) outcomes.setFailed(i, { throttled: false, error });
         }
       }),
     );
@@ -119,7 +169,7 @@ function admit(
   meta: StreamMeta,
   records: RecordToWrite[],
   hashKeys: Uint32Array,
-  outcomes: WriteOutcome[],
+  outcomes: WriteOutcomes,
 ): number[] {
   const limiter = ctx.settings.enforceThroughputLimits ? ctx.throughput : undefined;
   if (!limiter) return records.map((_, i) => i);
@@ -128,11 +178,10 @@ function admit(
   return records.flatMap((record, i) => {
     const shard = router.routeWords(hashKeys, i * 4);
     if (limiter.tryWrite(`${meta.streamId}/${shard.shardId}`, recordBytes(record), nowMs)) return [i];
-    outcomes[i] = {
-      written: false,
+    outcomes.setFailed(i, {
       throttled: true,
       message: `Rate exceeded for shard ${shard.shardId} in stream ${meta.name} under account ${meta.account}.`,
-    };
+    });
     return [];
   });
 }

@@ -21,7 +21,7 @@ describe('GetShardIterator', () => {
         StreamName: 'orders',
         Records: texts.map((text) => ({ PartitionKey: 'k', Data: Buffer.from(text) })),
       })
-    ).Records.map((r) => r.SequenceNumber as string);
+    ).Records.toArray().map((r) => r.SequenceNumber as string);
 
   /** The data GetRecords returns from an iterator of this request. */
   const readFrom = async (request: Partial<GetShardIteratorInput>) => {

@@ -18,7 +18,7 @@ export async function putRecord(ctx: KdsContext, input: PutRecordInput): Promise
         `under account ${meta.account} is invalid.`,
     );
   }
-  const [outcome] = await writeRecords(ctx, input, meta, [input]);
+  const outcome = (await writeRecords(ctx, input, meta, [input])).outcome(0);
   if (!outcome.written) {
     if (outcome.throttled) throw new KinesisError('ProvisionedThroughputExceededException', outcome.message);
     throw outcome.error;

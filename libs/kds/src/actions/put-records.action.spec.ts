@@ -37,7 +37,7 @@ describe('PutRecords', () => {
       });
       expect(output.FailedRecordCount).toBe(0);
       expect(output.EncryptionType).toBeUndefined();
-      expect(output.Records.map((r) => [r.ShardId, decodeSequenceNumber(r.SequenceNumber as string)])).toEqual([
+      expect(output.Records.toArray().map((r) => [r.ShardId, decodeSequenceNumber(r.SequenceNumber as string)])).toEqual([
         ['shardId-000000000000', { shardIndex: 0, offset: 0 }],
         ['shardId-000000000001', { shardIndex: 1, offset: 0 }],
         ['shardId-000000000000', { shardIndex: 0, offset: 1 }],
@@ -59,7 +59,7 @@ describe('PutRecords', () => {
           { PartitionKey: inShard0, ExplicitHashKey: meta.shards[0].hashKeyEnd, Data: data('z') },
         ],
       });
-      expect(output.Records.map((r) => r.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000001', 'shardId-000000000000']);
+      expect(output.Records.toArray().map((r) => r.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000001', 'shardId-000000000000']);
       expect((await read(meta.streamId, 'shardId-000000000001'))[0].explicitHashKey).toBe(MAX_HASH_KEY.toString());
     });
 
@@ -80,7 +80,7 @@ describe('PutRecords', () => {
           StreamARN: meta.arn,
           Records: [0, 1, 2].map((i) => ({ PartitionKey: `k${i}`, Data: data(`${call}.${i}`) })),
         });
-        numbers.push(...output.Records.map((r) => BigInt(r.SequenceNumber as string)));
+        numbers.push(...output.Records.toArray().map((r) => BigInt(r.SequenceNumber as string)));
       }
       for (let i = 1; i < numbers.length; i++) expect(numbers[i] > numbers[i - 1]).toBe(true);
     });
@@ -171,8 +171,8 @@ describe('PutRecords', () => {
       await putRecords(ctx, { StreamName: 'orders', Records: batch(500) });
       const output = await putRecords(ctx, { StreamName: 'orders', Records: batch(502) });
       expect(output.FailedRecordCount).toBe(2);
-      expect(output.Records.slice(499)).toEqual([
-        { ShardId: 'shardId-000000000000', SequenceNumber: output.Records[499].SequenceNumber },
+      expect(output.Records.toArray().slice(499)).toEqual([
+        { ShardId: 'shardId-000000000000', SequenceNumber: output.Records.toArray()[499].SequenceNumber },
         {
           ErrorCode: 'ProvisionedThroughputExceededException',
           ErrorMessage: 'Rate exceeded for shard shardId-000000000000 in stream orders under account 123456789012.',
@@ -195,7 +195,7 @@ describe('PutRecords', () => {
       const output = await putRecords({ ...kds.ctx(), streams }, { StreamName: 'orders', Records: [{ PartitionKey: 'a', Data: data('x') }] });
       expect(reads).toBe(2);
       expect(output.FailedRecordCount).toBe(0);
-      expect(['shardId-000000000001', 'shardId-000000000002']).toContain(output.Records[0].ShardId);
+      expect(['shardId-000000000001', 'shardId-000000000002']).toContain(output.Records.toArray()[0].ShardId);
     });
 
     it('fails with InternalFailure the entries of a shard that cannot append, and only those', async () => {
@@ -215,8 +215,8 @@ describe('PutRecords', () => {
         ],
       });
       expect(output.FailedRecordCount).toBe(1);
-      expect(output.Records[0]).toEqual({ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' });
-      expect(output.Records[1].ShardId).toBe('shardId-000000000000');
+      expect(output.Records.toArray()[0]).toEqual({ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' });
+      expect(output.Records.toArray()[1].ShardId).toBe('shardId-000000000000');
     });
 
     it('fails with InternalFailure the entries whose shard is still sealed after routing again', async () => {
@@ -226,7 +226,7 @@ describe('PutRecords', () => {
       const output = await putRecords(kds.ctx(), { StreamName: 'orders', Records: [{ PartitionKey: 'a', Data: data('x') }] });
       expect(append).toHaveBeenCalledTimes(2);
       await expect(append.mock.results[1].value).rejects.toBeInstanceOf(ShardSealedError);
-      expect(output.Records).toEqual([{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' }]);
+      expect(output.Records.toArray()).toEqual([{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' }]);
       expect((await currentStream(kds)).shards.every((s) => s.closedMs === undefined)).toBe(true);
     });
   });
