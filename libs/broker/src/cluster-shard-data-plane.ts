@@ -9,6 +9,7 @@ import type {
   ShardAddress,
   ShardBounds,
   ShardDataPlane,
+  TailRequest,
 } from '@spate/kds';
 import { AbortedCallError, GrpcShardDataPlane, type CallOptions } from './grpc-shard-data-plane';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -88,16 +89,60 @@ export class ClusterShardDataPlane implements ShardDataPlane {
   }
 
   /**
-   * Waits on the shard's leader. A wait that fails (no leader now, a move) just ends early: the
-   * caller reads next, and the read is routed to wherever the shard is led.
+   * The tail of the shard on its leader, continued on the next leader when leadership moves: a
+   * stream the leader ends (it gave the shard up) or that is cut (it died, or left the in-sync set,
+   * or sent nothing for three keep-alives) is opened again on whoever leads now, from the offset
+   * after the last record delivered. Everything below the old leader's high watermark is on every
+   * in-sync replica, so nothing is skipped or repeated. Fails when no leader answers within the
+   * route timeout.
    */
-  async waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    await this.route(
-      address,
-      true,
-      (broker, _, options) => broker.waitForRecords(address, fromOffset, timeoutMs, signal && options.signal ? AbortSignal.any([signal, options.signal]) : (signal ?? options.signal)),
-      signal,
-    ).catch(() => (signal?.aborted ? undefined : sleep(Math.min(timeoutMs, 100))));
+  async *tail(request: TailRequest, signal: AbortSignal): AsyncGenerator<ReadRecordsResult> {
+    let offset = request.fromOffset;
+    let deadline = Date.now() + this.options.routeTimeoutMs;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      const leader = await this.leaderOf(request);
+      let failure: unknown;
+      if (leader) {
+        const cut = new AbortController();
+        const tracked: InFlightCall = { shardId: request.shardId, leader: leader.id, epoch: leader.epoch, abort: () => cut.abort(new Error('leadership moved')) };
+        let silence: NodeJS.Timeout | undefined;
+        // Restarts the watch on the leader: it must send something within three keep-alives.
+        const heard = () => {
+          clearTimeout(silence);
+          silence = setTimeout(() => cut.abort(new Error('the leader went silent')), 3 * request.keepAliveMs);
+        };
+        this.track(request.streamId, tracked, true);
+        heard();
+        try {
+          for await (const read of this.client(leader.url).tail({ ...request, fromOffset: offset }, AbortSignal.any([signal, cut.signal]))) {
+            heard();
+            const last = read.records[read.records.length - 1];
+            if (last) offset = last.offset + 1;
+            else if (read.startOffset > offset) offset = read.startOffset;
+            attempt = 0;
+            // Only the leader's silence counts, not the time the consumer takes to ask for more.
+            clearTimeout(silence);
+            yield read;
+            heard();
+            deadline = Date.now() + this.options.routeTimeoutMs;
+          }
+          if (!cut.signal.aborted) return;
+        } catch (error) {
+          if (!rerouteable(error, true)) throw error;
+          failure = error;
+        } finally {
+          clearTimeout(silence);
+          this.track(request.streamId, tracked, false);
+        }
+      }
+      if (signal.aborted) return;
+      this.streams.delete(request.streamId);
+      this.brokers = undefined;
+      if (Date.now() >= deadline) {
+        throw new Error(`No leader of shard ${request.shardId} of stream ${request.streamId} answered within ${this.options.routeTimeoutMs} ms` + (failure ? `: ${(failure as Error).message}` : ''));
+      }
+      await sleep(Math.min(25 * 2 ** attempt, 250));
+    }
   }
 
   /** Every live broker drops its own copies; one that is down drops them when its retention sweep finds the stream gone. */

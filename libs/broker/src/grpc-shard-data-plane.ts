@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { status, type ClientReadableStream } from '@grpc/grpc-js';
 import { ClientGrpcProxy } from '@nestjs/microservices';
 import { lastValueFrom, type Observable } from 'rxjs';
 import {
@@ -10,8 +10,9 @@ import {
   type ShardAddress,
   type ShardBounds,
   type ShardDataPlane,
+  type TailRequest,
 } from '@spate/kds';
-import { SHARD_BROKER_SERVICE_NAME, type ShardBrokerServiceClient, type ShardBounds as WireBounds } from '@spate/proto';
+import { SHARD_BROKER_SERVICE_NAME, type ShardBrokerServiceClient, type ShardBounds as WireBounds, type TailRequest as WireTailRequest, type TailResponse } from '@spate/proto';
 import { brokerGrpcOptions } from './broker-grpc-options';
 import { decodeStoredRecords, encodeRecordsToAppend } from './record-batch';
 
@@ -33,10 +34,13 @@ export class AbortedCallError extends Error {
 export class GrpcShardDataPlane implements ShardDataPlane {
   private readonly proxy: ClientGrpcProxy;
   private readonly broker: ShardBrokerServiceClient;
+  /** The grpc-js client itself, for the server stream: NestJS's Observable of it reads without backpressure. */
+  private readonly raw: { tail(request: WireTailRequest): ClientReadableStream<TailResponse> };
 
   constructor(url: string) {
     this.proxy = new ClientGrpcProxy(brokerGrpcOptions(url).options);
     this.broker = this.proxy.getService<ShardBrokerServiceClient>(SHARD_BROKER_SERVICE_NAME);
+    this.raw = this.proxy.getClientByServiceName(SHARD_BROKER_SERVICE_NAME);
   }
 
   /** `leaderEpoch`: the epoch the caller routed by (see broker.proto); 0 when not known. */
@@ -69,8 +73,27 @@ export class GrpcShardDataPlane implements ShardDataPlane {
     await call(address, this.broker.trim({ shard: shardRef(address), cutoffMs }), options);
   }
 
-  async waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    await call(address, this.broker.waitForRecords({ shard: shardRef(address), fromOffset, timeoutMs }), { signal });
+  /**
+   * The broker's Tail stream. A message is read off the stream only when the consumer asks for
+   * the next one, so an unread stream stops the broker through HTTP/2 flow control. Aborting
+   * `signal` cancels the call and ends the iteration quietly.
+   */
+  async *tail(request: TailRequest, signal: AbortSignal): AsyncGenerator<ReadRecordsResult> {
+    const { fromOffset, maxRecords, maxBytes, keepAliveMs } = request;
+    const stream = this.raw.tail({ shard: shardRef(request), fromOffset, maxRecords, maxBytes, keepAliveMs });
+    const cancel = () => stream.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      for await (const message of stream as AsyncIterable<TailResponse>) {
+        yield { ...boundsFrom(message.bounds), records: decodeStoredRecords(message.batch) };
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      stream.cancel();
+    }
   }
 
   async dropStream(streamId: string, options: CallOptions = {}): Promise<void> {

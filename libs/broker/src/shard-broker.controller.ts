@@ -1,6 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { status } from '@grpc/grpc-js';
+import { status, type Metadata, type ServerWritableStream } from '@grpc/grpc-js';
+import { Observable } from 'rxjs';
 import { ShardSealedError, type ShardAddress } from '@spate/kds';
 import {
   ShardBrokerServiceControllerMethods,
@@ -18,10 +19,10 @@ import {
   type SealResponse,
   type ShardBrokerServiceController,
   type ShardRef,
+  type TailRequest,
+  type TailResponse,
   type TrimRequest,
   type TrimResponse,
-  type WaitForRecordsRequest,
-  type WaitForRecordsResponse,
 } from '@spate/proto';
 import { BrokerMetrics } from './broker-metrics';
 import { BROKER_SHARDS, type BrokerShards } from './broker-shards';
@@ -79,15 +80,66 @@ export class ShardBrokerController implements ShardBrokerServiceController {
     return {};
   }
 
-  async waitForRecords(request: WaitForRecordsRequest): Promise<WaitForRecordsResponse> {
-    await guard(() => this.shards.waitForRecords(addressOf(request.shard), request.fromOffset, Math.min(request.timeoutMs, 30_000)));
-    return {};
+  /**
+   * Streams the shard's tail. Each message is written here, and the next read waits until the
+   * last message was sent on (HTTP/2 flow control holds it while the caller does not read):
+   * NestJS would buffer whatever an Observable emits, without bound. The Observable only ends the
+   * call, once the tail ends or fails; the caller cancelling it stops the tail.
+   */
+  tail(request: TailRequest, _metadata?: Metadata, call?: ServerWritableStream<TailRequest, TailResponse>): Observable<TailResponse> {
+    return new Observable<TailResponse>((subscriber) => {
+      const stopped = new AbortController();
+      const send = (message: TailResponse) => (call ? written(call, message, stopped.signal) : subscriber.next(message));
+      guard(async () => {
+        const tail = this.shards.tail(
+          {
+            ...addressOf(request.shard),
+            fromOffset: request.fromOffset,
+            maxRecords: clamp(request.maxRecords, 1, MAX_TAIL_RECORDS),
+            maxBytes: clamp(request.maxBytes, 1, MAX_TAIL_BYTES),
+            keepAliveMs: clamp(request.keepAliveMs, MIN_KEEP_ALIVE_MS, MAX_KEEP_ALIVE_MS),
+          },
+          stopped.signal,
+        );
+        for await (const { records, ...bounds } of tail) {
+          this.metrics.readRecords.inc(records.length);
+          await send({ bounds, batch: encodeStoredRecords(records) });
+        }
+      }).then(
+        () => subscriber.complete(),
+        (error) => subscriber.error(error),
+      );
+      return () => stopped.abort();
+    });
   }
 
   async dropStream(request: DropStreamRequest): Promise<DropStreamResponse> {
     await guard(() => this.shards.dropStream(request.streamId));
     return {};
   }
+}
+
+/** A tail message holds at most what a GetRecords answer may. */
+const MAX_TAIL_RECORDS = 10_000;
+const MAX_TAIL_BYTES = 10 * 1024 * 1024;
+const MIN_KEEP_ALIVE_MS = 100;
+const MAX_KEEP_ALIVE_MS = 30_000;
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+/** Resolves once the message has been sent on, or the call stopped. */
+function written<T>(call: ServerWritableStream<unknown, T>, message: T, stopped: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (stopped.aborted) return resolve();
+    const done = () => {
+      stopped.removeEventListener('abort', done);
+      resolve();
+    };
+    stopped.addEventListener('abort', done, { once: true });
+    call.write(message, done);
+  });
 }
 
 export function addressOf(shard: ShardRef | undefined): ShardAddress {

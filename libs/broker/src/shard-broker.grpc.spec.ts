@@ -7,6 +7,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { ShardSealedError } from '@spate/kds';
 import { freePort } from '@spate/testing';
 import { brokerGrpcOptions } from './broker-grpc-options';
+import { BrokerMetrics } from './broker-metrics';
 import { GrpcShardDataPlane } from './grpc-shard-data-plane';
 import { ShardBrokerServerModule } from './shard-broker-server.module';
 
@@ -59,6 +60,56 @@ describe('shard broker over gRPC', () => {
     await client.append({ ...sealed, records: [{ partitionKey: 'k', data: Buffer.from('x') }] });
     expect(await client.seal(sealed)).toMatchObject({ nextOffset: 1 });
     await expect(client.append({ ...sealed, records: [{ partitionKey: 'k', data: Buffer.from('y') }] })).rejects.toBeInstanceOf(ShardSealedError);
+  });
+
+  describe('Tail', () => {
+    const tailed = { ...shard, shardId: 'shardId-000000000002' };
+    const readRecords = async () => (await broker.get(BrokerMetrics).readRecords.get()).values[0]?.value ?? 0;
+
+    it('sends what is there, then pushes each append as it is made', async () => {
+      await client.append({ ...tailed, records: [{ partitionKey: 'a', data: Buffer.from('1') }] });
+      const stop = new AbortController();
+      const tail = client.tail({ ...tailed, fromOffset: 0, maxRecords: 100, maxBytes: 1 << 20, keepAliveMs: 60_000 }, stop.signal)[Symbol.asyncIterator]();
+      const first = await tail.next();
+      expect(first.done === false && first.value.records.map((r) => [r.offset, r.partitionKey])).toEqual([[0, 'a']]);
+      const next = tail.next();
+      await client.append({ ...tailed, records: [{ partitionKey: 'b', data: Buffer.from('2') }, { partitionKey: 'c', data: Buffer.from('3') }] });
+      const pushed = await next;
+      expect(pushed.done === false && pushed.value.records.map((r) => Buffer.from(r.data).toString())).toEqual(['2', '3']);
+      expect(pushed.done === false && pushed.value.nextOffset).toBe(3);
+      stop.abort();
+      expect(await tail.next()).toEqual({ done: true, value: undefined });
+    });
+
+    it('sends the bounds alone after the keep-alive without records', async () => {
+      const stop = new AbortController();
+      const tail = client.tail({ ...tailed, fromOffset: 3, maxRecords: 100, maxBytes: 1 << 20, keepAliveMs: 100 }, stop.signal)[Symbol.asyncIterator]();
+      const keepAlive = await tail.next();
+      expect(keepAlive.done === false && [keepAlive.value.records.length, keepAlive.value.nextOffset]).toEqual([0, 3]);
+      stop.abort();
+    });
+
+    it('reads no further ahead than the reader takes, and delivers everything once it does', async () => {
+      const slow = { ...shard, shardId: 'shardId-000000000003' };
+      const record = (i: number) => ({ partitionKey: `k${i}`, data: Buffer.alloc(60 * 1024, i % 256) });
+      for (let i = 0; i < 200; i += 20) await client.append({ ...slow, records: Array.from({ length: 20 }, (_, j) => record(i + j)) });
+      const before = await readRecords();
+      const stop = new AbortController();
+      const tail = client.tail({ ...slow, fromOffset: 0, maxRecords: 100, maxBytes: 64 * 1024, keepAliveMs: 60_000 }, stop.signal)[Symbol.asyncIterator]();
+      const offsets: number[] = [];
+      const first = await tail.next();
+      if (!first.done) offsets.push(...first.value.records.map((r) => r.offset));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // One record per message: the broker has read what the client buffers (16 messages) and what
+      // HTTP/2 flow control lets through, not the whole shard.
+      expect((await readRecords()) - before).toBeLessThan(100);
+      while (offsets.length < 200) {
+        const next = await tail.next();
+        if (!next.done) offsets.push(...next.value.records.map((r) => r.offset));
+      }
+      expect(offsets).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      stop.abort();
+    });
   });
 
   it('drops a stream', async () => {

@@ -4,6 +4,7 @@ import { LogSealedError, ShardLog, type FsyncPolicy } from '@spate/log-store';
 import {
   RecordWaiters,
   ShardSealedError,
+  tailShard,
   type AppendRecordsRequest,
   type AppendRecordsResult,
   type ReadRecordsRequest,
@@ -11,6 +12,7 @@ import {
   type ShardAddress,
   type ShardBounds,
   type ShardDataPlane,
+  type TailRequest,
 } from '@spate/kds';
 
 export interface ShardManagerOptions {
@@ -68,6 +70,10 @@ export class ShardManager implements ShardDataPlane {
     const log = await this.openLog(address);
     if (!log.sealed) await log.seal();
     return { startOffset: log.startOffset, nextOffset: log.nextOffset, lastArrivalMs: log.lastArrivalMs };
+  }
+
+  tail(request: TailRequest, signal: AbortSignal): AsyncIterable<ReadRecordsResult> {
+    return tailShard(this, request, signal);
   }
 
   async waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {

@@ -18,3 +18,4 @@ export { dataPlaneActions } from './actions/data-plane.actions';
 export { kinesisActions, kinesisModel } from './kinesis-api';
 export { KinesisRecordList, type StoredRecordBytes } from './kinesis-record-list';
 export { RecordWaiters } from './record-waiters';
+export { tailShard, type WaitableShards } from './shard-tail';

@@ -4,7 +4,7 @@ interface Waiter {
 }
 
 /**
- * Readers waiting for a shard's readable end to pass an offset (ShardDataPlane.waitForRecords).
+ * Readers waiting for a shard's readable end to pass an offset (WaitableShards.waitForRecords, which feeds tailShard).
  * Whoever moves a shard's end calls `advanced` with the new end; waiters whose offset it passed
  * wake at once, others at their timeout or when their signal aborts.
  */

@@ -3,16 +3,20 @@ import type { Lease } from '@spate/coordination';
 import type { EventStreamItem } from '@spate/aws-protocol';
 import { KinesisRecordList } from './kinesis-record-list';
 import type { KdsContext } from './ports/kds-context';
-import type { ShardAddress } from './ports/shard-data-plane';
+import type { ReadRecordsResult, ShardAddress } from './ports/shard-data-plane';
 import type { ShardMeta, StreamMeta } from './ports/stream-meta';
 import { encodeSequenceNumber } from './sequence-number';
 import { childShards, closedShardEnd, shardAddress } from './stream-shards';
 
 /** AWS sends at least one event every 5 seconds, records or not. */
 export const HEARTBEAT_MS = 5_000;
-/** Records per event: a GetRecords answer's limits. */
+/**
+ * Records per event: at most a GetRecords answer's count, and 1 MiB of data (a larger record goes
+ * alone). Small events bound what a slow client makes the server hold: in a cluster the gateway's
+ * gRPC client reads up to 16 messages of the leader's tail ahead.
+ */
 const MAX_EVENT_RECORDS = 10_000;
-const MAX_EVENT_BYTES = 10 * 1024 * 1024;
+const MAX_EVENT_BYTES = 1024 * 1024;
 /** With throughput limits on: 2 MiB/s per consumer and shard, as on AWS. */
 const BYTES_PER_SECOND = 2 * 1024 * 1024;
 
@@ -28,10 +32,11 @@ export interface SubscriptionTarget {
 }
 
 /**
- * The events of one SubscribeToShard call, as an object-mode Readable of EventStreamItems. It
- * reads only when the client has taken what was sent (the Readable is pulled through HTTP/2 flow
- * control), and between reads it waits on the data plane for the next append, so records are
- * pushed as they become readable with no polling. Every event carries the
+ * The events of one SubscribeToShard call, as an object-mode Readable of EventStreamItems, fed
+ * by the data plane's tail of the shard (in a cluster, a gRPC server stream from the shard's
+ * leader): records are pushed as they become readable, with no polling, and the next read is
+ * asked for only when the client has taken what was sent (the Readable is pulled through HTTP/2
+ * flow control). Every event carries the
  * ContinuationSequenceNumber to resume from; an idle shard gets an empty event every 5 seconds.
  * At the end of a closed shard the last event lists its children; after the lifetime the stream
  * ends; either way, and when the client goes away, the consumer-and-shard lease is released.
@@ -47,6 +52,9 @@ export class ShardSubscription extends Readable {
   private windowBytes = 0;
   private renewal?: NodeJS.Timeout;
   private lease?: Lease;
+  private tail?: AsyncIterator<ReadRecordsResult>;
+  /** A read asked of the tail and not yet taken: a heartbeat may come first. */
+  private pending?: Promise<IteratorResult<ReadRecordsResult>>;
 
   constructor(
     private readonly ctx: KdsContext,
@@ -68,14 +76,14 @@ export class ShardSubscription extends Readable {
       .catch((error) => {
         if (this.stopped.signal.aborted) return;
         this.ctx.onBackgroundError?.(error as Error);
-        this.push({ kind: 'exception', exceptionType: 'InternalFailureException', message: 'Internal service failure.' } satisfies EventStreamItem);
-        this.push(null);
+        this.fail('InternalFailureException', 'Internal service failure.');
       })
       .finally(() => (this.reading = false));
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
     this.stopped.abort();
+    this.pending?.catch(() => undefined);
     clearInterval(this.renewal);
     const lease = this.lease;
     this.lease = undefined;
@@ -91,14 +99,22 @@ export class ShardSubscription extends Readable {
     const { shard, stream } = this.target;
     const end = closedShardEnd(shard);
     for (;;) {
-      const now = this.ctx.now();
+      let now = this.ctx.now();
       if (now >= this.endsAtMs || this.stopped.signal.aborted) {
         this.push(null);
         return;
       }
       await this.paceReads(now);
-      const maxRecords = end === undefined ? MAX_EVENT_RECORDS : Math.min(MAX_EVENT_RECORDS, Math.max(0, end - this.offset));
-      const read = maxRecords > 0 ? await this.ctx.data.read({ ...this.address, fromOffset: this.offset, maxRecords, maxBytes: MAX_EVENT_BYTES }) : undefined;
+      const finishedBefore = end !== undefined && this.offset >= end;
+      let read = finishedBefore ? undefined : await this.nextRead(0);
+      if (!finishedBefore && !read) {
+        // Nothing to send now: before waiting, make sure there is still someone to send to.
+        const gone = await this.goneReason();
+        if (gone) return this.fail('ResourceNotFoundException', gone);
+        read = await this.nextRead(Math.max(1, Math.min(this.lastEventMs + HEARTBEAT_MS, this.endsAtMs) - now));
+      }
+      if (this.stopped.signal.aborted) continue;
+      now = this.ctx.now();
       const records = read?.records ?? [];
       if (read && read.startOffset > this.offset) this.offset = read.startOffset;
       const last = records[records.length - 1];
@@ -119,15 +135,45 @@ export class ShardSubscription extends Readable {
         if (finished) this.push(null);
         return;
       }
-      const gone = await this.goneReason();
-      if (gone) {
-        this.push({ kind: 'exception', exceptionType: 'ResourceNotFoundException', message: gone } satisfies EventStreamItem);
-        this.push(null);
-        return;
-      }
-      const untilHeartbeat = Math.max(1, this.lastEventMs + HEARTBEAT_MS - now);
-      await this.ctx.data.waitForRecords(this.address, this.offset, Math.min(untilHeartbeat, this.endsAtMs - now), this.stopped.signal);
     }
+  }
+
+  /**
+   * The tail's next read, or undefined when `timeoutMs` passes first (0: unless it is ready now);
+   * the read stays asked for, and the next call waits on it again.
+   */
+  private async nextRead(timeoutMs: number): Promise<ReadRecordsResult | undefined> {
+    if (!this.tail) {
+      const end = closedShardEnd(this.target.shard);
+      const maxRecords = end === undefined ? MAX_EVENT_RECORDS : Math.min(MAX_EVENT_RECORDS, Math.max(1, end - this.offset));
+      const tail = this.ctx.data.tail({ ...this.address, fromOffset: this.offset, maxRecords, maxBytes: MAX_EVENT_BYTES, keepAliveMs: HEARTBEAT_MS }, this.stopped.signal);
+      this.tail = tail[Symbol.asyncIterator]();
+    }
+    this.pending ??= this.tail.next();
+    let cancel = () => undefined as void;
+    const timedOut = new Promise<undefined>((resolve) => {
+      if (timeoutMs > 0) {
+        const timer = setTimeout(() => resolve(undefined), timeoutMs);
+        cancel = () => clearTimeout(timer);
+      } else {
+        const immediate = setImmediate(() => resolve(undefined));
+        cancel = () => clearImmediate(immediate);
+      }
+    });
+    try {
+      const result = await Promise.race([this.pending, timedOut]);
+      if (result === undefined) return undefined;
+      this.pending = undefined;
+      if (result.done) throw new Error(`The tail of shard ${this.target.shard.shardId} ended`);
+      return result.value;
+    } finally {
+      cancel();
+    }
+  }
+
+  private fail(exceptionType: string, message: string): void {
+    this.push({ kind: 'exception', exceptionType, message } satisfies EventStreamItem);
+    this.push(null);
   }
 
   /**

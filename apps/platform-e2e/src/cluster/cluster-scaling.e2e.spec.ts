@@ -11,12 +11,14 @@ import {
   type RedisHandle,
   type RunningCluster,
 } from '@spate/testing';
+import { activeConsumer, subscribe } from '../kds/subscribe-to-shard-suite';
 import { ShardMapWatcher } from './shard-map-watcher';
 
 /**
  * Scale out from one broker to three and back to one, under continuous PutRecords: copies move to
  * the new brokers and leaderships with them; leaving brokers (SIGTERM) hand their shards over
- * first. Nothing acknowledged is lost and nothing is stored twice.
+ * first. Nothing acknowledged is lost and nothing is stored twice, and a SubscribeToShard open
+ * all along follows its shard from leader to leader without ending.
  */
 describe('scaling a cluster out and in under load', () => {
   const data = tempDataDir();
@@ -47,6 +49,9 @@ describe('scaling a cluster out and in under load', () => {
     const admin = kinesisClient(cluster.endpoint);
     await createActiveStream(admin, 'scaling', 6);
     await waitFor('six shards on the one broker', (list) => list.length === 6);
+    const consumerArn = await activeConsumer(admin, 'arn:aws:kinesis:us-east-1:000000000000:stream/scaling', 'follower');
+    const abort = new AbortController();
+    const subscription = await subscribe(admin, consumerArn, 'shardId-000000000000', { Type: 'TRIM_HORIZON' }, abort);
     const producer = new LoadProducer(cluster.endpoint, 'scaling', { writers: 4 });
     producer.start();
     try {
@@ -82,6 +87,15 @@ describe('scaling a cluster out and in under load', () => {
     }
     const result = checkReadBack(producer.acknowledged, await readEverything(admin, 'scaling'));
     expect(result.read).toBeGreaterThanOrEqual(producer.acknowledged.length);
+
+    const onShard = producer.acknowledged.filter((a) => a.shardId === 'shardId-000000000000');
+    await subscription.waitForRecords(onShard.length, 20_000);
+    const pushed = subscription.records;
+    const pushedData = new Map(pushed.map((r) => [r.SequenceNumber!, Buffer.from(r.Data!).toString()]));
+    expect(onShard.filter((a) => pushedData.get(a.sequenceNumber) !== a.data)).toEqual([]);
+    for (let i = 1; i < pushed.length; i++) expect(BigInt(pushed[i].SequenceNumber!) > BigInt(pushed[i - 1].SequenceNumber!)).toBe(true);
+    expect(subscription.ended).toBe(false);
+    abort.abort();
     admin.destroy();
   }, 180_000);
 });

@@ -6,9 +6,10 @@ import { ShardMapWatcher } from './shard-map-watcher';
 const SESSION_MS = 1500;
 
 /**
- * A subscription through the gateway while the shard's leader is killed: the gateway's reads move
- * to the new leader, and a client that resubscribes from its last ContinuationSequenceNumber (if
- * its stream ended) misses nothing that was acknowledged.
+ * A subscription through the gateway while the shard's leader is killed: the gateway's tail of
+ * the shard moves to the new leader and the client's subscription goes on as if nothing happened,
+ * missing nothing that was acknowledged. (The reader would resubscribe from its last
+ * ContinuationSequenceNumber if its stream ended; it must not need to.)
  */
 describe('a subscription across the death of its shard\'s leader', () => {
   const data = tempDataDir();
@@ -26,7 +27,7 @@ describe('a subscription across the death of its shard\'s leader', () => {
     data.remove();
   });
 
-  it('delivers every acknowledged record, in order, resubscribing from the continuation when needed', async () => {
+  it('delivers every acknowledged record, in order, on the same subscription', async () => {
     const client = kinesisClient(cluster.endpoint);
     const producerClient = kinesisClient(cluster.endpoint, { maxAttempts: 5 });
     await createActiveStream(client, 'efo-failover', 1);
@@ -98,7 +99,7 @@ describe('a subscription across the death of its shard\'s leader', () => {
     const byData = new Map(received.map((r) => [r.sequenceNumber, r.data]));
     for (const a of acknowledged) expect(byData.get(a.sequenceNumber)).toBe(a.data);
     expect(acknowledged.length).toBeGreaterThan(350);
-    expect(subscriptions).toBeGreaterThanOrEqual(1);
+    expect(subscriptions).toBe(1);
     client.destroy();
     producerClient.destroy();
   }, 120_000);

@@ -1,7 +1,7 @@
 import { AssignmentStore, shardKeyOf, type VersionedAssignment } from '@spate/cluster';
 import type { CoordinationStore } from '@spate/coordination';
-import { RecordWaiters } from '@spate/kds';
-import type { AppendRecordsRequest, AppendRecordsResult, ReadRecordsRequest, ReadRecordsResult, ShardAddress, ShardBounds } from '@spate/kds';
+import { RecordWaiters, tailShard } from '@spate/kds';
+import type { AppendRecordsRequest, AppendRecordsResult, ReadRecordsRequest, ReadRecordsResult, ShardAddress, ShardBounds, TailRequest } from '@spate/kds';
 import type { ShardManager } from '../shard-manager';
 import { FollowerFetcher } from './follower-fetcher';
 import { PeerClients } from './peer-clients';
@@ -127,6 +127,11 @@ export class ReplicaManager {
   async offsetAtTimestamp(address: ShardAddress, timestampMs: number): Promise<number> {
     const replica = await this.leading(address);
     return Math.min(replica.log.offsetAtTimestamp(timestampMs), replica.bounds().nextOffset);
+  }
+
+  /** Fails (NotLeaderError) once this broker stops leading the shard: any change of leadership wakes the tail's wait. */
+  tail(request: TailRequest, signal: AbortSignal): AsyncIterable<ReadRecordsResult> {
+    return tailShard(this, request, signal);
   }
 
   /** Waits on the high watermark of a shard this broker leads; any change of leadership wakes the waiters. */

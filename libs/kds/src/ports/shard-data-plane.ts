@@ -41,6 +41,10 @@ export interface ReadRecordsRequest extends ShardAddress {
   maxBytes: number;
 }
 
+export interface TailRequest extends ReadRecordsRequest {
+  keepAliveMs: number;
+}
+
 export interface ShardBounds {
   /** First offset still retained (the trim horizon). */
   startOffset: number;
@@ -69,11 +73,13 @@ export interface ShardDataPlane {
   /** Deletes every shard log of a stream incarnation. */
   dropStream(streamId: string): Promise<void>;
   /**
-   * Resolves once a reader could see a record at `fromOffset` (the shard's readable end moved past
-   * it), or after `timeoutMs`, whichever is first; also when `signal` aborts. Event-driven, so a
-   * subscription is pushed records as they are appended instead of polling.
+   * The shard's records from `fromOffset` (or the trim horizon, if that is later) onwards, pushed
+   * as they become readable: each read comes as soon as there are records, or after `keepAliveMs`
+   * without any (then empty, with the bounds). Event-driven, never polling, and pulled: the next
+   * read happens only once the consumer asks for it, so a slow consumer holds nothing back but
+   * itself. Ends when `signal` aborts; fails when the shard cannot be read here any more.
    */
-  waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  tail(request: TailRequest, signal: AbortSignal): AsyncIterable<ReadRecordsResult>;
 }
 
 /** Raised by a data plane for a shard that no longer accepts appends. */

@@ -7,9 +7,11 @@ import {
   type ShardBounds,
   type ShardDataPlane,
   type StoredRecord,
+  type TailRequest,
   ShardSealedError,
 } from '../ports/shard-data-plane';
 import { RecordWaiters } from '../record-waiters';
+import { tailShard } from '../shard-tail';
 
 interface ShardLog {
   records: StoredRecord[];
@@ -44,7 +46,8 @@ export class MemoryDataPlane implements ShardDataPlane {
     let bytes = 0;
     for (let i = Math.max(0, fromOffset - log.startOffset); i < log.records.length; i++) {
       const record = log.records[i];
-      if (records.length === maxRecords || bytes + record.data.length > maxBytes) break;
+      // Like the log store: the first record comes whatever its size.
+      if (records.length === maxRecords || (records.length > 0 && bytes + record.data.length > maxBytes)) break;
       records.push(record);
       bytes += record.data.length;
     }
@@ -73,6 +76,10 @@ export class MemoryDataPlane implements ShardDataPlane {
       log.records.shift();
       log.startOffset++;
     }
+  }
+
+  tail(request: TailRequest, signal: AbortSignal): AsyncIterable<ReadRecordsResult> {
+    return tailShard(this, request, signal);
   }
 
   waitForRecords(address: ShardAddress, fromOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {

@@ -96,13 +96,21 @@ export interface DropStreamRequest {
 export interface DropStreamResponse {
 }
 
-export interface WaitForRecordsRequest {
+export interface TailRequest {
   shard?: ShardRef | undefined;
   fromOffset: number;
-  timeoutMs: number;
+  /** Limits of each message. */
+  maxRecords: number;
+  maxBytes: number;
+  keepAliveMs: number;
 }
 
-export interface WaitForRecordsResponse {
+export interface TailResponse {
+  bounds?:
+    | ShardBounds
+    | undefined;
+  /** Stored records (layout above); empty in a keep-alive. */
+  batch: Uint8Array;
 }
 
 export interface EpochStart {
@@ -192,11 +200,15 @@ export interface ShardBrokerServiceClient {
   dropStream(request: DropStreamRequest): Observable<DropStreamResponse>;
 
   /**
-   * Answers once a reader could see a record at from_offset, or after timeout_ms: how a
-   * subscription learns of appends as they happen.
+   * The shard's records from from_offset on, pushed as they become readable (in a cluster: below
+   * the high watermark): a message as soon as there are records, or one with only the bounds after
+   * keep_alive_ms without any. The next batch is read only once the caller has taken the last one
+   * (HTTP/2 flow control), so a slow reader makes the broker wait, not buffer. Ends with ABORTED
+   * when this broker stops leading the shard; the caller resumes from the offset after the last
+   * record it got, on the new leader. How a SubscribeToShard in the gateway is fed.
    */
 
-  waitForRecords(request: WaitForRecordsRequest): Observable<WaitForRecordsResponse>;
+  tail(request: TailRequest): Observable<TailResponse>;
 }
 
 /**
@@ -245,13 +257,15 @@ export interface ShardBrokerServiceController {
   ): Promise<DropStreamResponse> | Observable<DropStreamResponse> | DropStreamResponse;
 
   /**
-   * Answers once a reader could see a record at from_offset, or after timeout_ms: how a
-   * subscription learns of appends as they happen.
+   * The shard's records from from_offset on, pushed as they become readable (in a cluster: below
+   * the high watermark): a message as soon as there are records, or one with only the bounds after
+   * keep_alive_ms without any. The next batch is read only once the caller has taken the last one
+   * (HTTP/2 flow control), so a slow reader makes the broker wait, not buffer. Ends with ABORTED
+   * when this broker stops leading the shard; the caller resumes from the offset after the last
+   * record it got, on the new leader. How a SubscribeToShard in the gateway is fed.
    */
 
-  waitForRecords(
-    request: WaitForRecordsRequest,
-  ): Promise<WaitForRecordsResponse> | Observable<WaitForRecordsResponse> | WaitForRecordsResponse;
+  tail(request: TailRequest): Observable<TailResponse>;
 }
 
 export function ShardBrokerServiceControllerMethods() {
@@ -264,7 +278,7 @@ export function ShardBrokerServiceControllerMethods() {
       "seal",
       "trim",
       "dropStream",
-      "waitForRecords",
+      "tail",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
