@@ -17,7 +17,7 @@ import { CompiledShapes } from './compiled-shapes';
 export function readJsonInput(model: ServiceModel, shapeName: string, body: Buffer): Record<string, unknown> | undefined {
   let compiler = compilers.get(model);
   if (!compiler) compilers.set(model, (compiler = new ReaderCompiler(model)));
-  const cursor: Cursor = { bytes: body, at: 0 };
+  const cursor: Cursor = { bytes: body, at: 0, blobs: EMPTY, blobsAt: 0 };
   skipWhitespace(cursor);
   const input = compiler.reader(shapeName)(cursor);
   if (input === undefined) return undefined;
@@ -29,7 +29,12 @@ interface Cursor {
   bytes: Buffer;
   /** The next byte to read. */
   at: number;
+  /** Where blobs are decoded, one after another (see readBlob), and the next free byte there. */
+  blobs: Buffer;
+  blobsAt: number;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Reads one value at the cursor (after any whitespace); undefined means "not read here". */
 type ReadFn = (cursor: Cursor) => unknown;
@@ -167,6 +172,11 @@ function readString(cursor: Cursor): string | undefined {
  * without a word. Node's decoder skips what is not base64, stops at padding and takes the URL-safe
  * alphabet too, so the text is canonical exactly when the decoded length is the one its length and
  * padding promise, it holds no `-` or `_`, and no bits are left over in its last character.
+ *
+ * Blobs are decoded into one buffer per body, sized by the rest of the body (which holds every
+ * blob still to come), and returned as views of it: a PutRecords body's 500 records then cost one
+ * allocation instead of one each. The decoder writes at most the promised length there, as
+ * Buffer.from does into a buffer of that length, so it reads the same bytes.
  */
 function readBlob(cursor: Cursor): Buffer | undefined {
   const { bytes, at } = cursor;
@@ -177,11 +187,17 @@ function readBlob(cursor: Cursor): Buffer | undefined {
   if (end < 0 || (length & 3) !== 0) return undefined;
   const padding = length === 0 || bytes[end - 1] !== EQUALS ? 0 : bytes[end - 2] === EQUALS ? 2 : 1;
   if (padding > 0 && (BASE64_VALUES[bytes[end - padding - 1]] & (padding === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+  const size = (length >> 2) * 3 - padding;
+  if (cursor.blobsAt + size > cursor.blobs.length) {
+    cursor.blobs = Buffer.allocUnsafe(((bytes.length - start) >> 2) * 3);
+    cursor.blobsAt = 0;
+  }
+  const { blobs, blobsAt } = cursor;
   const text = bytes.toString('latin1', start, end);
-  const decoded = Buffer.from(text, 'base64');
-  if (decoded.length !== (length >> 2) * 3 - padding || text.indexOf('-') >= 0 || text.indexOf('_') >= 0) return undefined;
+  if (blobs.write(text, blobsAt, size, 'base64') !== size || text.indexOf('-') >= 0 || text.indexOf('_') >= 0) return undefined;
   cursor.at = end + 1;
-  return decoded;
+  cursor.blobsAt = blobsAt + size;
+  return blobs.subarray(blobsAt, blobsAt + size);
 }
 
 function readSmallInteger(cursor: Cursor): number | undefined {
