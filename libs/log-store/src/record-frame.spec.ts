@@ -45,6 +45,18 @@ describe('record frame', () => {
     expect(frameTotalBytes(bytes, 0)).toBe(FRAME_HEADER_BYTES + 'user-1'.length + 'hello'.length);
   });
 
+  it('encodes into a given buffer when the batch fits, else into its own', () => {
+    const { buffer: own } = encode(records);
+    const scratch = frameBytes(Buffer.alloc(own.length + 100, 0xee));
+    const into = encodeBatch(planBatch(records), 40, 1_700_000_000_123, () => undefined, scratch);
+    expect(into.buffer).toBe(scratch.buffer.buffer);
+    expect(into.equals(own)).toBe(true);
+    const small = frameBytes(Buffer.alloc(own.length - 1));
+    const apart = encodeBatch(planBatch(records), 40, 1_700_000_000_123, () => undefined, small);
+    expect(apart.buffer).not.toBe(small.buffer.buffer);
+    expect(apart.equals(own)).toBe(true);
+  });
+
   it('keeps offsets and arrival times beyond 32 bits', () => {
     const { bytes } = encode(records.slice(0, 1), 2 ** 40 + 7, 2 ** 45 + 3);
     expect(frameOffset(bytes, 0)).toBe(2 ** 40 + 7);

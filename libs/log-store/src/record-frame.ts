@@ -79,15 +79,18 @@ export function planBatch(records: readonly LogRecordInput[]): BatchPlan {
 
 /**
  * Encodes a whole batch into one buffer, offsets from `firstOffset`, all stamped `arrivalMs`.
- * `onFrame(i, at)` is told where each record's frame starts, before it is written.
+ * `onFrame(i, at)` is told where each record's frame starts, before it is written. The frames go
+ * at the start of `into` when it is large enough (the result is then a view of it), else into a
+ * new buffer.
  */
 export function encodeBatch(
   plan: BatchPlan,
   firstOffset: number,
   arrivalMs: number,
   onFrame: (index: number, at: number) => void,
+  into?: FrameBytes,
 ): Buffer {
-  const { buffer, view } = frameBytes(Buffer.allocUnsafe(plan.totalBytes));
+  const { buffer, view } = into !== undefined && into.buffer.length >= plan.totalBytes ? into : frameBytes(Buffer.allocUnsafe(plan.totalBytes));
   let at = 0;
   for (let i = 0; i < plan.records.length; i++) {
     onFrame(i, at);
@@ -109,7 +112,7 @@ export function encodeBatch(
     view.setUint32(at + CRC_AT, crc32c(data, 0, data.length, crc32c(buffer, at + OFFSET_AT, dataAt)), true);
     at += total;
   }
-  return buffer;
+  return buffer.length === at ? buffer : buffer.subarray(0, at);
 }
 
 /** Total size of the frame at `at` as its length field says; needs 4 readable bytes. */

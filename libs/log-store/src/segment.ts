@@ -3,13 +3,20 @@ import { promisify } from 'node:util';
 import { LogCorruptionError } from './errors';
 import { FrameCursor } from './frame-cursor';
 import { type SegmentPaths, type SyncTarget, removeSegmentFiles } from './log-directory';
-import { type BatchPlan, encodeBatch, frameArrivalMs, frameOffset } from './record-frame';
+import { type BatchPlan, type FrameBytes, encodeBatch, frameArrivalMs, frameBytes, frameOffset } from './record-frame';
 import { type RecoveredSegment, recoverSegment } from './segment-recovery';
 import { SegmentIndexes } from './segment-indexes';
 
 const fdatasyncAsync = promisify(fdatasync);
 const CREATE_NEW = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
 const SEEK_CHUNK_BYTES = 4096;
+/**
+ * Batches up to this size are encoded in one buffer shared by every segment of the process (larger
+ * ones in their own): an append encodes and writes its batch synchronously, so no two appends use
+ * it at once, and a busy log makes no garbage of a buffer per append.
+ */
+const SHARED_BATCH_BYTES = 1024 * 1024;
+let sharedBatch: FrameBytes | undefined;
 
 /**
  * One segment of a shard log: a log file of frames from `baseOffset` on, and its indexes. Appends
@@ -71,9 +78,14 @@ export class Segment implements SyncTarget {
   append(plan: BatchPlan, arrivalMs: number): void {
     const firstRelative = this.recordCount;
     const start = this.size;
-    const buffer = encodeBatch(plan, this.nextOffset, arrivalMs, (i, at) => {
-      this.indexes.observe(firstRelative + i, start + at, arrivalMs);
-    });
+    sharedBatch ??= frameBytes(Buffer.allocUnsafeSlow(SHARED_BATCH_BYTES));
+    const buffer = encodeBatch(
+      plan,
+      this.nextOffset,
+      arrivalMs,
+      (i, at) => this.indexes.observe(firstRelative + i, start + at, arrivalMs),
+      sharedBatch,
+    );
     try {
       let written = 0;
       while (written < buffer.length) {
