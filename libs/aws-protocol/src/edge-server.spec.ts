@@ -102,6 +102,11 @@ describe('startEdgeServer', () => {
           endless.push(body);
           return { statusCode: 200, headers: {}, body };
         }
+        if (request.path === '/recycle') {
+          const answer = `recycled ${String.fromCharCode(request.body[0])} ${request.body.length}`;
+          request.recycleBody?.();
+          return { statusCode: 200, headers: {}, body: Buffer.from(answer) };
+        }
         if (request.path === '/bad-header') return { statusCode: 200, headers: { 'x-bad': 'line\nbreak' }, body: Buffer.alloc(0) };
         if (request.path === '/broken-stream') {
           const body = new Readable({ read: () => undefined });
@@ -157,6 +162,16 @@ describe('startEdgeServer', () => {
       for (let i = 0; i < raw.length; i += 8192) socket.write(raw.slice(i, i + 8192));
       expect((await readResponse(socket)).body).toBe(`POST /big ${MAX_BODY} localhost`);
       expect(received[0].body.equals(Buffer.from(body))).toBe(true);
+      socket.destroy();
+    });
+
+    it('reads the next body of that size into a buffer its handler recycled', async () => {
+      const socket = await connected(server.port);
+      for (const fill of ['a', 'b']) {
+        socket.write(post('/recycle', fill.repeat(MAX_BODY)));
+        expect((await readResponse(socket)).body).toBe(`recycled ${fill} ${MAX_BODY}`);
+      }
+      expect(received[1].body.buffer).toBe(received[0].body.buffer);
       socket.destroy();
     });
 

@@ -11,6 +11,12 @@ export interface EdgeRequest {
    */
   headers: Record<string, string | undefined>;
   body: Buffer;
+  /**
+   * Says the handler is done with the body's bytes for good: nothing it keeps or returns refers to
+   * them (it made copies of what it needs). The edge may then reuse the memory for another
+   * request's body at once, so a handler calls this only when sure, and never reads `body` after.
+   */
+  recycleBody?: () => void;
   remoteAddress?: string;
   /** `1.1` or `2.0`. */
   httpVersion?: string;

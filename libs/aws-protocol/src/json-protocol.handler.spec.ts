@@ -32,6 +32,18 @@ const echo: OperationHandler = async (input, context) => ({ input, context });
 
 describe('createJsonProtocolHandler', () => {
   describe('functionality', () => {
+    it('lets the edge reuse a body read directly, before the operation runs, and keeps one read the generic way', async () => {
+      const recycledBefore: boolean[] = [];
+      let recycled = false;
+      const handler = handlerWith({ PutRecord: async () => (recycledBefore.push(recycled), { ShardId: 'shardId-000000000000', SequenceNumber: '1' }) });
+      const plain = { ...request('PutRecord', '{"StreamName":"s","PartitionKey":"p","Data":"aGk="}'), recycleBody: () => (recycled = true) };
+      expect((await handler(plain)).statusCode).toBe(200);
+      recycled = false;
+      const escaped = { ...request('PutRecord', '{"StreamName":"s","PartitionKey":"\\u0070","Data":"aGk="}'), recycleBody: () => (recycled = true) };
+      expect((await handler(escaped)).statusCode).toBe(200);
+      expect([...recycledBefore, recycled]).toEqual([true, false, false]);
+    });
+
     it('calls the operation with the shaped input and the caller, and answers 200 in JSON with AWS ids', async () => {
       const seen: Array<[unknown, RequestContext]> = [];
       const handler = handlerWith({ PutRecord: async (input, context) => (seen.push([input, context]), { ShardId: 'shardId-000000000000', SequenceNumber: '1' }) });

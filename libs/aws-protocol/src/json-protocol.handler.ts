@@ -97,6 +97,8 @@ export function createJsonProtocolHandler(options: JsonProtocolOptions): EdgeHan
       if (!implementation) throw new ServiceError('UnknownOperationException', `The operation ${operation} is not supported by this server.`);
       const caller = identifyCaller(request, options);
       const context: RequestContext = { requestId, ...caller, protocol: codec.protocol, operation };
+      // What the direct reader built holds copies of the body's bytes (strings, blobs decoded apart).
+      if (direct !== undefined) request.recycleBody?.();
       const input = direct ?? (inputShape ? shapeInput(model, inputShape, body, codec.timestampUnitMs) : {});
       if (inputShape) validateInput(model, inputShape, input);
       return successResponse(codec, mediaType, await implementation(input, context), headers);
