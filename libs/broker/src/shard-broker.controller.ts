@@ -90,6 +90,7 @@ export class ShardBrokerController implements ShardBrokerServiceController {
     return new Observable<TailResponse>((subscriber) => {
       const stopped = new AbortController();
       const send = (message: TailResponse) => (call ? written(call, message, stopped.signal) : subscriber.next(message));
+      this.metrics.openTails.inc();
       guard(async () => {
         const tail = this.shards.tail(
           {
@@ -105,10 +106,12 @@ export class ShardBrokerController implements ShardBrokerServiceController {
           this.metrics.readRecords.inc(records.length);
           await send({ bounds, batch: encodeStoredRecords(records) });
         }
-      }).then(
-        () => subscriber.complete(),
-        (error) => subscriber.error(error),
-      );
+      })
+        .finally(() => this.metrics.openTails.dec())
+        .then(
+          () => subscriber.complete(),
+          (error) => subscriber.error(error),
+        );
       return () => stopped.abort();
     });
   }

@@ -65,6 +65,7 @@ describe('shard broker over gRPC', () => {
   describe('Tail', () => {
     const tailed = { ...shard, shardId: 'shardId-000000000002' };
     const readRecords = async () => (await broker.get(BrokerMetrics).readRecords.get()).values[0]?.value ?? 0;
+    const openTails = async () => (await broker.get(BrokerMetrics).openTails.get()).values[0]?.value ?? 0;
 
     it('sends what is there, then pushes each append as it is made', async () => {
       await client.append({ ...tailed, records: [{ partitionKey: 'a', data: Buffer.from('1') }] });
@@ -77,8 +78,12 @@ describe('shard broker over gRPC', () => {
       const pushed = await next;
       expect(pushed.done === false && pushed.value.records.map((r) => Buffer.from(r.data).toString())).toEqual(['2', '3']);
       expect(pushed.done === false && pushed.value.nextOffset).toBe(3);
+      expect(await openTails()).toBe(1);
       stop.abort();
       expect(await tail.next()).toEqual({ done: true, value: undefined });
+      // The caller going away stops the broker's tail at once, waiting or not.
+      for (let i = 0; i < 100 && (await openTails()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await openTails()).toBe(0);
     });
 
     it('sends the bounds alone after the keep-alive without records', async () => {
