@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { md5 } from 'js-md5';
 import { MAX_HASH_KEY } from './hash-range';
 import { KinesisError } from './kinesis-error';
+import { md5ShortAscii } from './short-key-md5';
 
 /** The 128-bit hash key of a partition key: its UTF-8 bytes' MD5 read as a big-endian integer. */
 export function partitionKeyHash(partitionKey: string): bigint {
@@ -37,8 +38,9 @@ export function recordHashKey(record: { PartitionKey: string; ExplicitHashKey?: 
  */
 export function writeRecordHashKey(record: { PartitionKey: string; ExplicitHashKey?: string }, words: Uint32Array, at: number): void {
   if (record.ExplicitHashKey === undefined) {
-    // js-md5 rather than node:crypto here: a native hash call costs ~2 µs before it hashes a byte,
-    // six times a whole short key in JavaScript, and PutRecords hashes every record's key.
+    // JavaScript rather than node:crypto here: a native hash call costs ~2 µs before it hashes a
+    // byte, six times a whole short key in JavaScript, and PutRecords hashes every record's key.
+    if (md5ShortAscii(record.PartitionKey, words, at)) return;
     const digest = md5.array(record.PartitionKey);
     for (let i = 0; i < 4; i++) {
       const b = 4 * i;
