@@ -324,7 +324,7 @@ function markdown(results, config) {
   out.push('');
   out.push('## Workload');
   out.push('');
-  out.push(`Each server gets a fresh process and ${config.shards}-shard streams created with ShardCount ${config.shards} (polled until ACTIVE). Records are ${config.recordBytes} bytes with deterministic contents (a record index and a pattern) and partition keys \`pk-<index>\`. A warm-up (not reported) precedes the phases. No client retries anything: a failed call counts as failed.`);
+  out.push(`Each server gets a fresh process and ${config.shards}-shard streams created with ShardCount ${config.shards} (polled until ACTIVE). Records are ${config.recordBytes} bytes with deterministic contents (a record index and a pattern) and partition keys \`pk-<index>\`. A warm-up (not reported) precedes the phases, so that they measure each server at steady state: per client variant ${Math.ceil(config.warmup.putRecordCount / 4)} PutRecord calls and ${config.warmup.putRecordsCalls} PutRecords calls of ${config.putRecords.batch} records, each step cut off after ${config.warmup.stepMs / 1000} s, then a GetRecords read-back of it all. No client retries anything: a failed call counts as failed.`);
   out.push('');
   out.push(`1. **PutRecord**: ${fmt(config.putRecord.count)} records per client variant, ${config.putRecord.concurrency} calls in flight. Latency is per call.`);
   out.push(`2. **PutRecords**: ${fmt(config.putRecords.calls)} calls × ${config.putRecords.batch} records per client variant (${fmt(config.putRecords.calls * config.putRecords.batch)} records), ${config.putRecords.inFlight} calls in flight.`);

@@ -54,19 +54,20 @@ async function runServer(server, entry) {
   const readVariants = supportedVariants(config.readClients, server);
 
   try {
-    // Warm-up (not reported): lets both sides' JITs settle and opens connections.
+    // Warm-up (not reported): lets both sides' JITs and heaps settle and opens connections.
+    const warmDeadline = () => Math.min(deadline(), Date.now() + config.warmup.stepMs);
     const warmShards = await createStream(admin, 'bench-warmup', config.shards);
     const warmLedger = new Ledger(config.recordBytes);
     for (const v of new Set([...putRecordVariants, ...putRecordsVariants, ...readVariants])) {
       await withClient(v, async (client) => {
         const count = Math.ceil(config.warmup.putRecordCount / 4);
-        await putRecordPhase({ ...common, client, streamName: 'bench-warmup', count, concurrency: config.putRecord.concurrency, firstIndex: take(count), deadline: deadline() });
+        await putRecordPhase({ ...common, client, streamName: 'bench-warmup', count, concurrency: config.putRecord.concurrency, firstIndex: take(count), deadline: warmDeadline() });
         const calls = config.warmup.putRecordsCalls;
-        await putRecordsPhase({ ...common, client, streamName: 'bench-warmup', calls, batch: config.putRecords.batch, inFlight: config.putRecords.inFlight, firstIndex: take(calls * config.putRecords.batch), ledger: warmLedger, deadline: deadline() });
+        await putRecordsPhase({ ...common, client, streamName: 'bench-warmup', calls, batch: config.putRecords.batch, inFlight: config.putRecords.inFlight, firstIndex: take(calls * config.putRecords.batch), ledger: warmLedger, deadline: warmDeadline() });
       });
     }
     await withClient('lean-h1', (client) =>
-      readBackPhase({ ...common, client, streamName: 'bench-warmup', shardIds: warmShards, limit: config.getRecords.limit, ledger: warmLedger, deadline: deadline() }),
+      readBackPhase({ ...common, client, streamName: 'bench-warmup', shardIds: warmShards, limit: config.getRecords.limit, ledger: warmLedger, deadline: warmDeadline() }),
     );
     log(`${entry.name}: warm-up done`);
 
