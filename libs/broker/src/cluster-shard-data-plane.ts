@@ -136,12 +136,7 @@ export class ClusterShardDataPlane implements ShardDataPlane {
         }
       }
       if (signal.aborted) return;
-      this.streams.delete(request.streamId);
-      this.brokers = undefined;
-      if (Date.now() >= deadline) {
-        throw new Error(`No leader of shard ${request.shardId} of stream ${request.streamId} answered within ${this.options.routeTimeoutMs} ms` + (failure ? `: ${(failure as Error).message}` : ''));
-      }
-      await sleep(Math.min(25 * 2 ** attempt, 250));
+      await this.beforeRouting(request, attempt, deadline, failure, true);
     }
   }
 
@@ -178,16 +173,24 @@ export class ClusterShardDataPlane implements ShardDataPlane {
           this.track(address.streamId, tracked, false);
         }
       }
-      this.streams.delete(address.streamId);
-      if (failure !== undefined || !leader) this.brokers = undefined;
-      if (Date.now() >= deadline) {
-        throw new Error(
-          `No leader of shard ${address.shardId} of stream ${address.streamId} answered within ${this.options.routeTimeoutMs} ms` +
-            (failure ? `: ${(failure as Error).message}` : ''),
-        );
-      }
-      await sleep(Math.min(25 * 2 ** attempt, 250));
+      await this.beforeRouting(address, attempt, deadline, failure, failure !== undefined || !leader);
     }
+  }
+
+  /**
+   * Between two attempts to reach a shard's leader: forget the cached assignments (and the
+   * brokers, when the leader was missing or failed), then back off, or give up at the deadline.
+   */
+  private async beforeRouting(address: ShardAddress, attempt: number, deadline: number, failure: unknown, forgetBrokers: boolean): Promise<void> {
+    this.streams.delete(address.streamId);
+    if (forgetBrokers) this.brokers = undefined;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `No leader of shard ${address.shardId} of stream ${address.streamId} answered within ${this.options.routeTimeoutMs} ms` +
+          (failure ? `: ${(failure as Error).message}` : ''),
+      );
+    }
+    await sleep(Math.min(25 * 2 ** attempt, 250));
   }
 
   private track(streamId: string, call: InFlightCall, add: boolean): void {
