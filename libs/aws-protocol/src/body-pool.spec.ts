@@ -18,4 +18,12 @@ describe('BodyPool', () => {
     expect(pool.take(1500)).toBe(large);
     expect(pool.take(1500)).not.toBe(extra);
   });
+
+  it('when full, keeps its largest buffers', () => {
+    const pool = new BodyPool(1024, 1024 * 1024, 2);
+    const [a, b, c] = [pool.take(100_000), pool.take(200_000), pool.take(900_000)] as Buffer[];
+    for (const buffer of [a, b, c]) pool.give(buffer);
+    expect(pool.take(50_000)).toBe(b);
+    expect(pool.take(50_000)).toBe(c);
+  });
 });

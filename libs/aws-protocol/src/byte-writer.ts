@@ -1,18 +1,53 @@
+import type { BodyPool } from './body-pool';
+
+/** The bytes a writer produced, and how to hand its memory back once nothing reads them any more. */
+export interface RecyclableBytes {
+  bytes: Buffer;
+  /** Present when the bytes live in a pooled buffer; after the call they may be overwritten at any time. */
+  recycle?: () => void;
+}
+
 /**
  * A growable output buffer for the body encoders. Output is written in place, so a response body
- * costs one final buffer (plus the doublings on the way) instead of a string per value.
+ * costs one final buffer (plus the doublings on the way) instead of a string per value. With a
+ * pool, a large output grows into the pool's buffers, which detach() lets the caller give back.
  */
 export class ByteWriter {
   private buffer: Buffer;
   private offset = 0;
+  /** `buffer`, when it came from the pool. */
+  private pooled: Buffer | undefined;
 
-  constructor(initialCapacity = 4096) {
+  constructor(
+    initialCapacity = 4096,
+    private readonly pool?: BodyPool,
+  ) {
     this.buffer = Buffer.allocUnsafe(initialCapacity);
   }
 
   /** The bytes written so far, sharing memory with the writer. */
   result(): Buffer {
     return this.buffer.subarray(0, this.offset);
+  }
+
+  /**
+   * The bytes written, and when they are in a pooled buffer, the function that returns it to the
+   * pool. The writer is done: nothing may be written after this.
+   */
+  detach(): RecyclableBytes {
+    const bytes = this.result();
+    const { pooled, pool } = this;
+    this.pooled = undefined;
+    if (pooled === undefined || pool === undefined) return { bytes };
+    let recycled = false;
+    return {
+      bytes,
+      recycle: () => {
+        if (recycled) return;
+        recycled = true;
+        pool.give(pooled);
+      },
+    };
   }
 
   uint8(value: number): void {
@@ -129,8 +164,12 @@ export class ByteWriter {
   reserve(bytes: number): void {
     const needed = this.offset + bytes;
     if (needed <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+    const size = Math.max(needed, this.buffer.length * 2);
+    const fromPool = this.pool?.take(size);
+    const grown = fromPool ?? Buffer.allocUnsafe(size);
     this.buffer.copy(grown, 0, 0, this.offset);
+    if (this.pooled !== undefined) this.pool?.give(this.pooled);
+    this.pooled = fromPool;
     this.buffer = grown;
   }
 }

@@ -208,6 +208,9 @@ function writeResponse(res: AnyServerResponse, response: EdgeResponse, closeConn
     throw error;
   }
   if (Buffer.isBuffer(body)) {
+    // 'finish': every byte went to the connection (the kernel, or nghttp2 for HTTP/2, which sends
+    // straight from this memory and completes the write only once it went to the socket).
+    if (response.recycleBody !== undefined) res.once('finish', response.recycleBody);
     res.end(body);
     return;
   }

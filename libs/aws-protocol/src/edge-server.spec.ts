@@ -10,6 +10,8 @@ import { startEdgeServer, type EdgeServer } from './edge-server';
 import type { EdgeRequest, EdgeResponse } from './edge-types';
 
 const MAX_BODY = 64 * 1024;
+/** More than loopback socket buffers hold, so the server's write waits on the client for a while. */
+const RECYCLED_ANSWER_BYTES = 16 * 1024 * 1024;
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const EMPTY_SETTINGS_FRAME = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
 
@@ -85,6 +87,8 @@ describe('startEdgeServer', () => {
   const received: EdgeRequest[] = [];
   const errors: Error[] = [];
   const endless: Readable[] = [];
+  /** How many answers of /recycled-answer were given back; giving one back overwrites it, as reuse would. */
+  let recycledAnswers = 0;
 
   beforeAll(async () => {
     server = await startEdgeServer({
@@ -107,6 +111,14 @@ describe('startEdgeServer', () => {
           request.recycleBody?.();
           return { statusCode: 200, headers: {}, body: Buffer.from(answer) };
         }
+        if (request.path === '/recycled-answer') {
+          const body = Buffer.alloc(RECYCLED_ANSWER_BYTES, 'a');
+          const recycleBody = () => {
+            recycledAnswers++;
+            body.fill('z');
+          };
+          return { statusCode: 200, headers: {}, body, recycleBody };
+        }
         if (request.path === '/bad-header') return { statusCode: 200, headers: { 'x-bad': 'line\nbreak' }, body: Buffer.alloc(0) };
         if (request.path === '/broken-stream') {
           const body = new Readable({ read: () => undefined });
@@ -127,7 +139,13 @@ describe('startEdgeServer', () => {
   beforeEach(() => {
     received.length = 0;
     errors.length = 0;
+    recycledAnswers = 0;
   });
+
+  async function recycledOnce(): Promise<void> {
+    for (let i = 0; i < 100 && recycledAnswers === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(recycledAnswers).toBe(1);
+  }
 
   /** Whatever the previous test did, a fresh HTTP/1.1 client and a fresh HTTP/2 client are still served. */
   async function expectStillServing(): Promise<void> {
@@ -162,6 +180,20 @@ describe('startEdgeServer', () => {
       for (let i = 0; i < raw.length; i += 8192) socket.write(raw.slice(i, i + 8192));
       expect((await readResponse(socket)).body).toBe(`POST /big ${MAX_BODY} localhost`);
       expect(received[0].body.equals(Buffer.from(body))).toBe(true);
+      socket.destroy();
+    });
+
+    it('gives a recyclable answer back only once all of it went to the connection', async () => {
+      const socket = await connected(server.port);
+      socket.pause();
+      socket.write(post('/recycled-answer', '{}'));
+      // The client reads nothing for a while: most of the answer waits in the server's write.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(recycledAnswers).toBe(0);
+      socket.resume();
+      const answer = await readResponse(socket);
+      expect(answer.body).toBe('a'.repeat(RECYCLED_ANSWER_BYTES));
+      await recycledOnce();
       socket.destroy();
     });
 
@@ -310,6 +342,15 @@ describe('startEdgeServer', () => {
   });
 
   describe('HTTP/2 with prior knowledge', () => {
+    it('gives a recyclable answer back only once the client could read all of it', async () => {
+      const session = http2Connect(`http://127.0.0.1:${server.port}`);
+      const answer = await h2Request(session, { ':path': '/recycled-answer' });
+      expect(answer.body.length).toBe(RECYCLED_ANSWER_BYTES);
+      expect(answer.body.every((byte) => byte === 0x61)).toBe(true);
+      await recycledOnce();
+      session.close();
+    });
+
     it('serves several streams on one session, giving :authority as host', async () => {
       const session = http2Connect(`http://127.0.0.1:${server.port}`);
       const [a, b] = await Promise.all([

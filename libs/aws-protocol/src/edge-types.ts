@@ -27,6 +27,12 @@ export interface EdgeResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: Buffer | Readable;
+  /**
+   * For a Buffer body in reusable memory: the edge calls it once the whole body was handed to the
+   * connection, and never if the response was cut short (the memory is then left to the garbage
+   * collector, as a write may still refer to it).
+   */
+  recycleBody?: () => void;
 }
 
 export type EdgeHandler = (request: EdgeRequest) => Promise<EdgeResponse>;

@@ -1,5 +1,6 @@
 export { formatArn, parseArn, type ArnParts } from './arn';
 export type { CallerIdentity } from './caller-identity';
+export { BodyPool } from './body-pool';
 export { ByteWriter } from './byte-writer';
 export { cbor11Codec } from './cbor-1-1.codec';
 export { encodeCbor, writeCborHead, writeCborItem, writeCborText } from './cbor-encoder';
@@ -15,4 +16,4 @@ export { createJsonProtocolHandler, type JsonProtocolOptions, type OperationHand
 export { ServiceError } from './service-error';
 export type { OperationModel, ServiceMetadata, ServiceModel, Shape, ShapeRef } from './service-model';
 export type { WireCodec, WireProtocol } from './wire-codec';
-export { isWireEncodable, type WireEncodable } from './wire-encodable';
+export { isWireEncodable, ON_ENCODED, type LendsMemory, type WireEncodable } from './wire-encodable';

@@ -1,3 +1,4 @@
+import { RESPONSE_BUFFERS } from './body-pool';
 import { ByteWriter } from './byte-writer';
 import type { WireCodec } from './wire-codec';
 import { isWireEncodable } from './wire-encodable';
@@ -15,6 +16,11 @@ export const json11Codec: WireCodec = {
     const writer = new ByteWriter();
     writeJsonValue(writer, value);
     return writer.result();
+  },
+  encodeRecyclable: (value) => {
+    const writer = new ByteWriter(4096, RESPONSE_BUFFERS);
+    writeJsonValue(writer, value);
+    return writer.detach();
   },
 };
 

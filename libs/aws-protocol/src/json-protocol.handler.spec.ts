@@ -6,6 +6,7 @@ import type { EdgeRequest, EdgeResponse } from './edge-types';
 import { EventStreamOutput } from './event-stream-output';
 import { createJsonProtocolHandler, type OperationHandler, type RequestContext } from './json-protocol.handler';
 import { ServiceError } from './service-error';
+import { ON_ENCODED } from './wire-encodable';
 import type { ServiceModel } from './service-model';
 
 const model = JSON.parse(readFileSync(join(__dirname, '../../kds/src/model/kinesis-2013-12-02.json'), 'utf8')) as ServiceModel;
@@ -42,6 +43,23 @@ describe('createJsonProtocolHandler', () => {
       const escaped = { ...request('PutRecord', '{"StreamName":"s","PartitionKey":"\\u0070","Data":"aGk="}'), recycleBody: () => (recycled = true) };
       expect((await handler(escaped)).statusCode).toBe(200);
       expect([...recycledBefore, recycled]).toEqual([true, false, false]);
+    });
+
+    it('tells an output that lent its bytes once they are in the body, in JSON and CBOR, and writes nothing of that hook', async () => {
+      for (const contentType of [JSON_TYPE, CBOR_TYPE]) {
+        const lent = Buffer.from('lent bytes');
+        const output: Record<string | symbol, unknown> = { ShardId: 'shardId-000000000000', SequenceNumber: lent };
+        // Overwriting the lent bytes, as their next user would, changes nothing already encoded.
+        output[ON_ENCODED] = () => lent.fill(0);
+        const response = await handlerWith({ ListStreams: async () => output })(
+          request('ListStreams', contentType === JSON_TYPE ? '{}' : Buffer.from('a0', 'hex'), { 'content-type': contentType }),
+        );
+        expect(lent.every((byte) => byte === 0)).toBe(true);
+        const decoded = contentType === JSON_TYPE ? jsonOf(response) : (decodeCbor(bodyOf(response)) as Record<string, unknown>);
+        const sequence = decoded.SequenceNumber;
+        expect(Buffer.isBuffer(sequence) ? sequence.toString() : Buffer.from(sequence as string, 'base64').toString()).toBe('lent bytes');
+        expect(Object.keys(decoded)).toEqual(['ShardId', 'SequenceNumber']);
+      }
     });
 
     it('calls the operation with the shaped input and the caller, and answers 200 in JSON with AWS ids', async () => {

@@ -11,6 +11,7 @@ import { validateInput } from './input-validator';
 import { json11Codec } from './json-1-1.codec';
 import { readJsonInput } from './json-input-reader';
 import { ServiceError } from './service-error';
+import { type LendsMemory, ON_ENCODED } from './wire-encodable';
 import type { ServiceModel } from './service-model';
 import type { WireCodec, WireProtocol } from './wire-codec';
 
@@ -136,8 +137,10 @@ function successResponse(codec: WireCodec, contentType: string, output: unknown,
     const payloadType = codec === cbor11Codec ? CBOR_1_1_CONTENT_TYPE : 'application/json';
     return { statusCode: 200, headers: { ...headers, 'content-type': EVENT_STREAM_CONTENT_TYPE }, body: output.frames(codec, payloadType) };
   }
-  const body = output === undefined || output === null ? Buffer.alloc(0) : codec.encode(output);
-  return { statusCode: 200, headers: { ...headers, 'content-type': contentType }, body };
+  if (output === undefined || output === null) return { statusCode: 200, headers: { ...headers, 'content-type': contentType }, body: Buffer.alloc(0) };
+  const { bytes, recycle } = codec.encodeRecyclable(output);
+  (output as LendsMemory)[ON_ENCODED]?.();
+  return { statusCode: 200, headers: { ...headers, 'content-type': contentType }, body: bytes, recycleBody: recycle };
 }
 
 /** A browser's CORS preflight: everything asked for is allowed, for two days. */

@@ -1,3 +1,5 @@
+import type { RecyclableBytes } from './byte-writer';
+
 export type WireProtocol = 'json' | 'cbor';
 
 /**
@@ -10,6 +12,8 @@ export interface WireCodec {
   /** Parses a request body; throws on malformed input. */
   decode(body: Buffer): unknown;
   encode(value: unknown): Buffer;
+  /** As encode, for a response body: a large one goes into a pooled buffer, which the caller gives back once it was sent. */
+  encodeRecyclable(value: unknown): RecyclableBytes;
   /** What one unit of a numeric timestamp in a request is worth, in milliseconds. */
   readonly timestampUnitMs: number;
 }

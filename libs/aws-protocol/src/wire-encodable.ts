@@ -16,6 +16,17 @@ export interface WireEncodable {
   writeCbor(writer: ByteWriter): void;
 }
 
+/**
+ * An operation output's member under this key, if any, is called once the output has been written
+ * into the response body: memory the output only lent (read buffers its records are views of, say)
+ * may be reused from then on. The codecs write string-keyed members only, so it never reaches the wire.
+ */
+export const ON_ENCODED = Symbol('onEncoded');
+
+export interface LendsMemory {
+  [ON_ENCODED]?: () => void;
+}
+
 export function isWireEncodable(value: object): value is WireEncodable {
   return typeof (value as Partial<WireEncodable>).writeJson === 'function';
 }

@@ -53,7 +53,7 @@ export class ShardManager implements ShardDataPlane {
     if (available === 0) return { records: [], ...bounds };
     // Views, not decoded records: GetRecords copies their bytes straight into its answer, and
     // the gRPC service reads them like any StoredRecord.
-    const records = log.readViews(request.fromOffset, Math.min(request.maxRecords, available), request.maxBytes);
+    const records = log.readViews(request.fromOffset, Math.min(request.maxRecords, available), request.maxBytes, request.readBuffers);
     return { records, ...bounds };
   }
 

@@ -6,9 +6,19 @@ export type CursorStep = 'frame' | 'end' | 'bad';
 const EMPTY = Buffer.alloc(0);
 
 /**
+ * Where a reader's cursors get their read buffers: a pool of reusable memory, say, which the
+ * reader takes back once nothing looks at the records any more. undefined means a fresh buffer.
+ * Any buffer of at least `bytes` will do.
+ */
+export interface ReadBufferSource {
+  take(bytes: number): Buffer | undefined;
+}
+
+/**
  * Walks the frames of a log file from `position` up to `end`, reading `chunkBytes` at a time (more
  * when a frame is bigger). Every refill reads into a fresh buffer, so records decoded as views of
- * `buffer` stay valid after the cursor moves on.
+ * `buffer` stay valid after the cursor moves on (for as long as whoever supplied the buffers
+ * leaves them alone).
  */
 export class FrameCursor implements FrameBytes {
   /** After load() returned 'frame': the buffer holding the frame, where in it, and its size. */
@@ -24,6 +34,7 @@ export class FrameCursor implements FrameBytes {
     public position: number,
     private readonly end: number,
     private readonly chunkBytes: number,
+    private readonly buffers?: ReadBufferSource,
   ) {}
 
   /**
@@ -59,14 +70,14 @@ export class FrameCursor implements FrameBytes {
 
   private fill(atLeast: number): void {
     const length = Math.min(this.end - this.position, Math.max(this.chunkBytes, atLeast));
-    const buffer = Buffer.allocUnsafe(length);
+    const buffer = this.buffers?.take(length) ?? Buffer.allocUnsafe(length);
     let filled = 0;
     while (filled < length) {
       const n = readSync(this.fd, buffer, filled, length - filled, this.position + filled);
       if (n === 0) break;
       filled += n;
     }
-    this.buffer = filled === length ? buffer : buffer.subarray(0, filled);
+    this.buffer = filled === buffer.length ? buffer : buffer.subarray(0, filled);
     this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
     this.bufferStart = this.position;
   }

@@ -1,4 +1,5 @@
 export { LogClosedError, LogCorruptionError, LogFailedError, LogInUseError, LogSealedError } from './errors';
+export type { ReadBufferSource } from './frame-cursor';
 export type { EpochEndOffset, LeaderEpochEntry, LeaderEpochs } from './leader-epoch-history';
 export type { LogRecord, LogRecordInput } from './log-record';
 export type { ShardLogRecovery } from './log-recovery';

@@ -120,6 +120,34 @@ describe('segment reader', () => {
       });
     });
 
+    it('reads into buffers from a given source, larger than asked and holding old bytes, with the same records and checks', () => {
+      const big = Segment.create(new LogDirectory(dir.path).segmentPaths(20_000), 20_000, 4096);
+      try {
+        big.append(planBatch(Array.from({ length: 300 }, () => ({ partitionKey: 'pk', data: Buffer.alloc(1) }))), 1);
+        big.append(planBatch(Array.from({ length: 300 }, (_, i) => ({ partitionKey: `k${String(i).padStart(3, '0')}`, data: Buffer.alloc(1000, i) }))), 2);
+        const taken: Buffer[] = [];
+        const buffers = { take: (bytes: number) => (taken.push(Buffer.alloc(2 * bytes + 7, 0xee)), taken[taken.length - 1]) };
+        const plain = budget(300, 1 << 30);
+        const lent: ReadBudget = { ...budget(300, 1 << 30), buffers };
+        expect(readSegment(big, 20_300, lent)).toBe(readSegment(big, 20_300, plain));
+        expect(taken.length).toBeGreaterThan(1);
+        expect(lent.records.every((r) => taken.some((buffer) => buffer.buffer === r.source.buffer))).toBe(true);
+        const summary = (records: RecordView[]) => records.map((r) => [r.offset, r.arrivalMs, r.partitionKey, r.data.toString('hex')]);
+        expect(summary(lent.records)).toEqual(summary(plain.records));
+        // The checksums are checked over the bytes read, not over the rest of a larger buffer.
+        const position = 30 * 300 + 1031 * 50;
+        const fd = openSync(big.paths.log, 'r+');
+        try {
+          writeSync(fd, Buffer.from([0xff]), 0, 1, position + 40);
+          expect(() => readSegment(big, 20_300, { ...budget(300, 1 << 30), buffers })).toThrow(expect.objectContaining({ name: 'LogCorruptionError', position }));
+        } finally {
+          closeSync(fd);
+        }
+      } finally {
+        big.close();
+      }
+    });
+
     it('counts bytes already spent by earlier segments against maxBytes', () => {
       const b: ReadBudget = { maxRecords: 1000, maxBytes: 100, bytes: 90, records: [{} as RecordView] };
       expect(readSegment(segment, BASE, b)).toBe(true);

@@ -1,5 +1,5 @@
 import { LogCorruptionError } from './errors';
-import type { FrameCursor } from './frame-cursor';
+import type { FrameCursor, ReadBufferSource } from './frame-cursor';
 import {
   type FrameBytes,
   FRAME_HEADER_BYTES,
@@ -23,6 +23,8 @@ export interface ReadBudget {
   maxBytes: number;
   bytes: number;
   records: RecordView[];
+  /** Where the read buffers come from; fresh ones when undefined. */
+  buffers?: ReadBufferSource;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface ReadBudget {
  */
 export function readSegment(segment: Segment, fromOffset: number, budget: ReadBudget): boolean {
   const { records } = budget;
-  const cursor = segment.cursorAt(fromOffset, readChunkBytes(segment, budget));
+  const cursor = segment.cursorAt(fromOffset, readChunkBytes(segment, budget), budget.buffers);
   const unchecked = new ChecksumRun(segment);
   for (let offset = fromOffset; ; ) {
     const { at, size } = cursor;

@@ -1,7 +1,7 @@
 import { closeSync, constants, fdatasync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { LogCorruptionError } from './errors';
-import { FrameCursor } from './frame-cursor';
+import { FrameCursor, type ReadBufferSource } from './frame-cursor';
 import { type SegmentPaths, type SyncTarget, removeSegmentFiles } from './log-directory';
 import { type BatchPlan, type FrameBytes, encodeBatch, frameArrivalMs, frameBytes, frameOffset } from './record-frame';
 import { type RecoveredSegment, recoverSegment } from './segment-recovery';
@@ -106,12 +106,12 @@ export class Segment implements SyncTarget {
    * A cursor loaded at the frame of `offset` (baseOffset <= offset < nextOffset), found through the
    * offset index and a forward scan of at most one index interval.
    */
-  cursorAt(offset: number, chunkBytes: number): FrameCursor {
+  cursorAt(offset: number, chunkBytes: number, buffers?: ReadBufferSource): FrameCursor {
     const { offsets } = this.indexes;
     const target = offset - this.baseOffset;
     const entry = offsets.floor(target);
     let relativeOffset = entry < 0 ? 0 : offsets.relativeOffsetAt(entry);
-    const cursor = this.cursorFrom(entry < 0 ? 0 : offsets.positionAt(entry), chunkBytes);
+    const cursor = this.cursorFrom(entry < 0 ? 0 : offsets.positionAt(entry), chunkBytes, buffers);
     for (;;) {
       if (cursor.load() !== 'frame') throw new LogCorruptionError(this.paths.log, cursor.position);
       if (relativeOffset === target) break;
@@ -123,8 +123,8 @@ export class Segment implements SyncTarget {
   }
 
   /** A cursor over this segment's frames from `position` (a frame boundary) to `size`. */
-  cursorFrom(position: number, chunkBytes: number): FrameCursor {
-    return new FrameCursor(this.fd, position, this.size, chunkBytes);
+  cursorFrom(position: number, chunkBytes: number, buffers?: ReadBufferSource): FrameCursor {
+    return new FrameCursor(this.fd, position, this.size, chunkBytes, buffers);
   }
 
   /** Removes the records at or after `offset` (baseOffset <= offset). */

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LogClosedError, LogFailedError, LogInUseError, LogSealedError } from './errors';
+import type { ReadBufferSource } from './frame-cursor';
 import { GroupCommit } from './group-commit';
 import { type LeaderEpochEntry, LeaderEpochHistory, type LeaderEpochs } from './leader-epoch-history';
 import { LogDirectory, type SyncTarget } from './log-directory';
@@ -193,13 +194,15 @@ export class ShardLog {
   /**
    * The records read() returns, as views over the read buffers (see RecordView): for readers that
    * copy bytes out rather than use strings and Buffers, such as a GetRecords response encoder.
+   * With `buffers`, the read buffers come from there (the views are valid while the caller leaves
+   * them alone).
    */
-  readViews(fromOffset: number, maxRecords: number, maxBytes: number): RecordView[] {
+  readViews(fromOffset: number, maxRecords: number, maxBytes: number, buffers?: ReadBufferSource): RecordView[] {
     this.assertOpen();
     requireInteger('fromOffset', fromOffset, 0);
     requireInteger('maxRecords', maxRecords, 1);
     requireInteger('maxBytes', maxBytes, 0);
-    const budget: ReadBudget = { maxRecords, maxBytes, bytes: 0, records: [] };
+    const budget: ReadBudget = { maxRecords, maxBytes, bytes: 0, records: [], buffers };
     const offset = Math.max(fromOffset, this.startOffset);
     for (let i = this.segmentIndexOf(offset); i < this.segments.length; i++) {
       const segment = this.segments[i];

@@ -1,4 +1,6 @@
+import { json11Codec, ON_ENCODED } from '@spate/aws-protocol';
 import { formatAwsDate } from '../aws-date';
+import type { ReadRecordsRequest, ShardDataPlane } from '../ports/shard-data-plane';
 import { encodeSequenceNumber } from '../sequence-number';
 import { encodeShardIterator } from '../shard-iterator';
 import { aStream, currentStream } from '../testing/data-plane-fixtures';
@@ -42,6 +44,42 @@ describe('GetRecords', () => {
       ]);
       expect(output.MillisBehindLatest).toBe(0);
       expect(output.ChildShards).toBeUndefined();
+    });
+
+    it('reads into lent buffers and gives them back once the answer is encoded, for the next answer to reuse', async () => {
+      await aStream(kds);
+      await put(['first', 'second']);
+      // A plane that, like the log store, copies what it reads into the buffers the read lends and
+      // returns views of them.
+      const lentSources: Buffer[] = [];
+      const inner = kds.ctx().data;
+      const lending: ShardDataPlane = Object.assign(Object.create(inner) as ShardDataPlane, {
+        read: async (request: ReadRecordsRequest) => {
+          const result = await inner.read({ ...request, readBuffers: undefined });
+          const bytes = result.records.reduce((n, r) => n + Buffer.byteLength(r.partitionKey) + r.data.length, 0);
+          const source = request.readBuffers?.take(Math.max(bytes, 256 * 1024)) ?? Buffer.alloc(bytes);
+          lentSources.push(source);
+          let at = 0;
+          const records = result.records.map((r) => {
+            const keyStart = at;
+            at += source.write(r.partitionKey, at, 'utf8');
+            const dataStart = at;
+            at += r.data.copy(source, at);
+            return { ...r, data: source.subarray(dataStart, at), source, keyStart, keyEnd: dataStart, dataStart, dataEnd: at };
+          });
+          return { ...result, records };
+        },
+      });
+      const ctx = { ...kds.ctx(), data: lending };
+      const first = await getRecords(ctx, { ShardIterator: await iterator() });
+      const firstBody = json11Codec.encode(first);
+      first[ON_ENCODED]?.();
+      const second = await getRecords(ctx, { ShardIterator: await iterator() });
+      expect(lentSources[1]).toBe(lentSources[0]);
+      // The first answer's bytes were written before its buffer went on to the second read.
+      lentSources[1].fill(0);
+      expect(JSON.parse(firstBody.toString()).Records.map((r: { Data: string }) => Buffer.from(r.Data, 'base64').toString())).toEqual(['first', 'second']);
+      expect(second[ON_ENCODED]).toBeDefined();
     });
 
     it('continues after the last record returned, and waits at the tip for new ones', async () => {

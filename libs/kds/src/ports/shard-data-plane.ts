@@ -39,6 +39,17 @@ export interface ReadRecordsRequest extends ShardAddress {
   fromOffset: number;
   maxRecords: number;
   maxBytes: number;
+  /**
+   * In process only: the read buffers come from here, and the records returned are views of
+   * them, valid until the caller gives the buffers back. Planes that copy records (over gRPC)
+   * ignore it.
+   */
+  readBuffers?: ReadBufferSource;
+}
+
+/** Lends a read its buffers (see ReadRecordsRequest.readBuffers); undefined means a fresh one. Any buffer of at least `bytes` will do. */
+export interface ReadBufferSource {
+  take(bytes: number): Buffer | undefined;
 }
 
 export interface TailRequest extends ReadRecordsRequest {
