@@ -342,6 +342,17 @@ describe('startEdgeServer', () => {
   });
 
   describe('HTTP/2 with prior knowledge', () => {
+    it('lets a client send a large body without waiting for a window update every 64 KiB', async () => {
+      const session = http2Connect(`http://127.0.0.1:${server.port}`);
+      await new Promise((resolve) => session.once('remoteSettings', resolve));
+      expect(session.remoteSettings.initialWindowSize).toBe(1024 * 1024);
+      // The session's own window, shared by its streams, is opened wider still.
+      const bodies = await Promise.all([0, 1, 2, 3].map(() => h2Request(session, { ':path': '/window' }, Buffer.alloc(MAX_BODY))));
+      expect(bodies.map((b) => b.body.toString())).toEqual(Array(4).fill(`POST /window ${MAX_BODY} 127.0.0.1:${server.port}`));
+      expect(session.state.remoteWindowSize).toBeGreaterThan(4 * 1024 * 1024);
+      session.close();
+    });
+
     it('gives a recyclable answer back only once the client could read all of it', async () => {
       const session = http2Connect(`http://127.0.0.1:${server.port}`);
       const answer = await h2Request(session, { ':path': '/recycled-answer' });
