@@ -69,6 +69,12 @@ async function runServer(server, entry) {
     await withClient('lean-h1', (client) =>
       readBackPhase({ ...common, client, streamName: 'bench-warmup', shardIds: warmShards, limit: config.getRecords.limit, ledger: warmLedger, deadline: warmDeadline() }),
     );
+    if (entry.subscribe) {
+      const subscribeShards = await createStream(admin, 'bench-warmup-subscribe', 1);
+      await withClient(config.baselineClient, (client) =>
+        subscribePhase({ ...common, client, admin, endpoint: server.endpoint, streamName: 'bench-warmup-subscribe', shardIds: subscribeShards, consumers: 1, ...config.latency, count: config.warmup.subscribeCount, deadline: warmDeadline() }),
+      );
+    }
     log(`${entry.name}: warm-up done`);
 
     // 0. The round-trip floor of this machine, with the baseline client.
