@@ -3,8 +3,8 @@ import { tuneGarbageCollector } from './garbage-collector';
 
 /**
  * Runs an app's start-up, with V8's garbage collector tuned for a server (see tuneGarbageCollector).
- * A configuration error ends the process with its message (which names
- * every bad variable) and exit code 2; any other start-up failure with its stack and exit code 1.
+ * A configuration error ends the process with its message (which names every bad variable) and
+ * exit code 2; any other start-up failure with its stack and exit code 1.
  */
 export function runMain(start: () => Promise<unknown>): void {
   tuneGarbageCollector();
