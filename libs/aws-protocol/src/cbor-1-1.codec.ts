@@ -1,5 +1,5 @@
 import { decodeCbor } from './cbor-decoder';
-import { encodeCbor, encodeCborRecyclable } from './cbor-encoder';
+import { encodeCbor, writeCborItem } from './cbor-encoder';
 import type { WireCodec } from './wire-codec';
 
 /**
@@ -12,5 +12,5 @@ export const cbor11Codec: WireCodec = {
   timestampUnitMs: 1,
   decode: decodeCbor,
   encode: encodeCbor,
-  encodeRecyclable: encodeCborRecyclable,
+  write: writeCborItem,
 };

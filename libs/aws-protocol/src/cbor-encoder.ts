@@ -1,5 +1,4 @@
-import { RESPONSE_BUFFERS } from './body-pool';
-import { ByteWriter, type RecyclableBytes } from './byte-writer';
+import { ByteWriter } from './byte-writer';
 import { isWireEncodable } from './wire-encodable';
 
 /**
@@ -12,13 +11,6 @@ export function encodeCbor(value: unknown): Buffer {
   const writer = new ByteWriter();
   writeCborItem(writer, value);
   return writer.result();
-}
-
-/** encodeCbor for a response body: a large one goes into a pooled buffer (see ByteWriter.detach). */
-export function encodeCborRecyclable(value: unknown): RecyclableBytes {
-  const writer = new ByteWriter(4096, RESPONSE_BUFFERS);
-  writeCborItem(writer, value);
-  return writer.detach();
 }
 
 /** One data item; a WireEncodable writes itself. */

@@ -1,4 +1,3 @@
-import { RESPONSE_BUFFERS } from './body-pool';
 import { ByteWriter } from './byte-writer';
 import type { WireCodec } from './wire-codec';
 import { isWireEncodable } from './wire-encodable';
@@ -17,11 +16,7 @@ export const json11Codec: WireCodec = {
     writeJsonValue(writer, value);
     return writer.result();
   },
-  encodeRecyclable: (value) => {
-    const writer = new ByteWriter(4096, RESPONSE_BUFFERS);
-    writeJsonValue(writer, value);
-    return writer.detach();
-  },
+  write: (writer, value) => writeJsonValue(writer, value),
 };
 
 const QUOTE = 0x22;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { asError } from './as-error';
+import { RESPONSE_BUFFERS } from './body-pool';
+import { ByteWriter } from './byte-writer';
 import { errorResponse, responseIdHeaders, xmlErrorResponse } from './aws-response';
 import { identifyCaller } from './caller-identity';
 import { cbor11Codec } from './cbor-1-1.codec';
@@ -138,7 +140,10 @@ function successResponse(codec: WireCodec, contentType: string, output: unknown,
     return { statusCode: 200, headers: { ...headers, 'content-type': EVENT_STREAM_CONTENT_TYPE }, body: output.frames(codec, payloadType) };
   }
   if (output === undefined || output === null) return { statusCode: 200, headers: { ...headers, 'content-type': contentType }, body: Buffer.alloc(0) };
-  const { bytes, recycle } = codec.encodeRecyclable(output);
+  // A large body goes into pooled buffers, given back by the edge once it was sent.
+  const writer = new ByteWriter(4096, RESPONSE_BUFFERS);
+  codec.write(writer, output);
+  const { bytes, recycle } = writer.detach();
   (output as LendsMemory)[ON_ENCODED]?.();
   return { statusCode: 200, headers: { ...headers, 'content-type': contentType }, body: bytes, recycleBody: recycle };
 }

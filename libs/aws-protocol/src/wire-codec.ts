@@ -1,4 +1,4 @@
-import type { RecyclableBytes } from './byte-writer';
+import type { ByteWriter } from './byte-writer';
 
 export type WireProtocol = 'json' | 'cbor';
 
@@ -12,8 +12,8 @@ export interface WireCodec {
   /** Parses a request body; throws on malformed input. */
   decode(body: Buffer): unknown;
   encode(value: unknown): Buffer;
-  /** As encode, for a response body: a large one goes into a pooled buffer, which the caller gives back once it was sent. */
-  encodeRecyclable(value: unknown): RecyclableBytes;
+  /** What encode does, into a writer the caller chose (say, one that grows into pooled buffers). */
+  write(writer: ByteWriter, value: unknown): void;
   /** What one unit of a numeric timestamp in a request is worth, in milliseconds. */
   readonly timestampUnitMs: number;
 }
