@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { constants as http2Constants, Http2ServerResponse, type Http2ServerRequest } from 'node:http2';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { constants as http2Constants, type ServerHttp2Stream } from 'node:http2';
+import type { Readable, Writable } from 'node:stream';
 import { asError } from './as-error';
 import { BodyPool } from './body-pool';
 import { errorResponse, responseIdHeaders } from './aws-response';
@@ -9,8 +10,7 @@ import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge-types';
 import { json11Codec } from './json-1-1.codec';
 import { ServiceError } from './service-error';
 
-export type ServerRequest = IncomingMessage | Http2ServerRequest;
-export type AnyServerResponse = ServerResponse | Http2ServerResponse;
+const { HTTP2_HEADER_AUTHORITY, HTTP2_HEADER_CONTENT_LENGTH, HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_STATUS, HTTP_STATUS_CONTINUE, NGHTTP2_NO_ERROR } = http2Constants;
 
 export interface ExchangeOptions {
   handler: EdgeHandler;
@@ -21,33 +21,93 @@ export interface ExchangeOptions {
 }
 
 /**
- * Serves one request on any of the edge's servers (HTTP/1.1, h2c, TLS): collects the body up to
- * `maxBodyBytes`, calls the handler and writes its response. A body declared or found to be too
- * large is answered 413 at once: HTTP/2 resets just that stream with NO_ERROR after the response
- * (RFC 9113 §8.1); HTTP/1.1 reads and drops the rest of the body within bounds (see
- * `discardRest`). A client that goes away mid-request is forgotten; a handler that throws gets a
- * 500 InternalFailure.
+ * What one exchange needs from the HTTP version that carries it: the request's head, its body as
+ * a stream, and how to write an answer or refuse a body too large to read.
  */
-export async function serveExchange(req: ServerRequest, res: AnyServerResponse, options: ExchangeOptions): Promise<void> {
-  const headers = requestHeaders(req);
-  const declared = Number(headers['content-length'] ?? 0);
-  if (declared > options.maxBodyBytes) return rejectOversized(req, res, headers, options, false);
+interface Carrier {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string | undefined>;
+  readonly remoteAddress?: string;
+  readonly httpVersion: string;
+  /** The request body: a Readable that ends, or closes early if the client goes away. */
+  readonly source: Readable;
+  send(response: EdgeResponse, closeConnection: boolean): void;
+  /** Answers 413 to a body larger than the limit; `unsent` when the client has not sent it yet (100-continue). */
+  refuse(response: EdgeResponse, unsent: boolean, options: ExchangeOptions): void;
+  /** Cuts the exchange short, after a response that could not be written. */
+  destroy(): void;
+}
+
+/**
+ * Serves one HTTP/1.1 request (cleartext or TLS). With `expectsContinue`, the request asked for
+ * `100 Continue`: an oversized body is refused before the client sends it, and the connection is
+ * closed.
+ */
+export function serveHttp1(req: IncomingMessage, res: ServerResponse, options: ExchangeOptions, expectsContinue = false): void {
+  const carrier = http1Carrier(req, res);
+  if (expectsContinue) {
+    if (declaredLength(carrier.headers) > options.maxBodyBytes) return contain(carrier, options, () => rejectOversized(carrier, options, true));
+    res.writeContinue();
+  }
+  contain(carrier, options, () => serveExchange(carrier, options));
+}
+
+/**
+ * Serves one HTTP/2 stream (h2c or TLS) through Node's stream API: its compatibility layer's
+ * request and response objects, and the empty trailers frame it ends every response with, cost
+ * more than the rest of an empty GetRecords poll.
+ */
+export function serveHttp2(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, options: ExchangeOptions): void {
+  const carrier = http2Carrier(stream, headers);
+  if (carrier.headers.expect?.toLowerCase() === '100-continue') {
+    if (declaredLength(carrier.headers) > options.maxBodyBytes) return contain(carrier, options, () => rejectOversized(carrier, options, true));
+    stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: HTTP_STATUS_CONTINUE });
+  }
+  contain(carrier, options, () => serveExchange(carrier, options));
+}
+
+/** A response the handler got wrong (say, a header value with a newline) costs that exchange only. */
+function contain(carrier: Carrier, options: ExchangeOptions, serve: () => Promise<void> | void): void {
+  const failed = (error: unknown) => {
+    options.onError?.(asError(error));
+    carrier.destroy();
+  };
+  try {
+    const served = serve();
+    if (served !== undefined) served.catch(failed);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+/**
+ * Serves one request whichever HTTP version carries it: collects the body up to `maxBodyBytes`,
+ * calls the handler and writes its response. A body declared or found to be too large is answered
+ * 413 at once: HTTP/2 resets just that stream with NO_ERROR after the response (RFC 9113 §8.1);
+ * HTTP/1.1 reads and drops the rest of the body within bounds (see `discardRest`). A client that
+ * goes away mid-request is forgotten; a handler that throws gets a 500 InternalFailure.
+ */
+async function serveExchange(carrier: Carrier, options: ExchangeOptions): Promise<void> {
+  const { headers } = carrier;
+  const declared = declaredLength(headers);
+  if (declared > options.maxBodyBytes) return rejectOversized(carrier, options, false);
   let read: ReadBody | undefined;
   try {
-    read = await readBody(req, options.maxBodyBytes, declared);
+    read = await readBody(carrier.source, options.maxBodyBytes, declared);
   } catch {
     return;
   }
-  if (read === undefined) return rejectOversized(req, res, headers, options, false);
+  if (read === undefined) return rejectOversized(carrier, options, false);
   const { body, pooled } = read;
   let recycled = false;
   const request: EdgeRequest = {
-    method: req.method ?? 'GET',
-    path: req.url ?? '/',
+    method: carrier.method,
+    path: carrier.path,
     headers,
     body,
-    remoteAddress: req.socket?.remoteAddress,
-    httpVersion: req.httpVersion,
+    remoteAddress: carrier.remoteAddress,
+    httpVersion: carrier.httpVersion,
     recycleBody: () => {
       if (pooled === undefined || recycled) return;
       recycled = true;
@@ -61,26 +121,60 @@ export async function serveExchange(req: ServerRequest, res: AnyServerResponse, 
     options.onError?.(asError(error));
     response = protocolError(headers, new ServiceError('InternalFailure', '', 500));
   }
-  writeResponse(res, response, options.closing());
+  carrier.send(response, options.closing());
 }
 
-/** For `Expect: 100-continue`: refuse an oversized body before the client sends it, and close the connection. */
-export async function continueOrReject(req: ServerRequest, res: AnyServerResponse, options: ExchangeOptions): Promise<void> {
-  const headers = requestHeaders(req);
-  if (Number(headers['content-length'] ?? 0) > options.maxBodyBytes) return rejectOversized(req, res, headers, options, true);
-  res.writeContinue();
-  return serveExchange(req, res, options);
+function declaredLength(headers: Record<string, string | undefined>): number {
+  return Number(headers['content-length'] ?? 0);
 }
 
-function requestHeaders(req: ServerRequest): Record<string, string | undefined> {
+function http1Carrier(req: IncomingMessage, res: ServerResponse): Carrier {
+  return {
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers: requestHeaders(req.headers),
+    remoteAddress: req.socket.remoteAddress,
+    httpVersion: req.httpVersion,
+    source: req,
+    send: (response, closeConnection) => sendHttp1(res, response, closeConnection),
+    refuse: (response, unsent, options) => {
+      const discarding = !unsent && discardRest(req, DISCARD_FACTOR * options.maxBodyBytes);
+      sendHttp1(res, response, !discarding || options.closing());
+    },
+    destroy: () => res.destroy(),
+  };
+}
+
+function http2Carrier(stream: ServerHttp2Stream, raw: IncomingHttpHeaders): Carrier {
+  return {
+    method: (raw[HTTP2_HEADER_METHOD] as string | undefined) ?? 'GET',
+    path: (raw[HTTP2_HEADER_PATH] as string | undefined) ?? '/',
+    headers: requestHeaders(raw),
+    remoteAddress: stream.session?.socket?.remoteAddress,
+    httpVersion: '2.0',
+    source: stream,
+    send: (response) => sendHttp2(stream, response),
+    refuse: (response) => {
+      stream.once('finish', () => stream.close(NGHTTP2_NO_ERROR));
+      sendHttp2(stream, response);
+    },
+    destroy: () => stream.destroy(),
+  };
+}
+
+/** Lower-case names; of HTTP/2's pseudo-headers only `:authority` is kept, and given as `host` if the client sent none. */
+function requestHeaders(raw: IncomingHttpHeaders): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name.startsWith(':') && name !== ':authority') continue;
+  for (const name in raw) {
+    if (name.charCodeAt(0) === COLON && name !== HTTP2_HEADER_AUTHORITY) continue;
+    const value = raw[name];
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  if (headers.host === undefined) headers.host = headers[':authority'];
+  if (headers.host === undefined) headers.host = headers[HTTP2_HEADER_AUTHORITY];
   return headers;
 }
+
+const COLON = 0x3a;
 
 /** Bodies of a declared length from 64 KiB to 4 MiB, such as PutRecords batches, are read into reused buffers. */
 const bodies = new BodyPool(64 * 1024, 4 * 1024 * 1024, 4);
@@ -96,7 +190,7 @@ interface ReadBody {
  * client goes away. A body of the `declared` length goes into a buffer from the pool, if it has
  * one of that size; one that outgrows it is collected apart.
  */
-function readBody(req: ServerRequest, limit: number, declared: number): Promise<ReadBody | undefined> {
+function readBody(req: Readable, limit: number, declared: number): Promise<ReadBody | undefined> {
   return new Promise((resolve, reject) => {
     let pooled = bodies.take(declared);
     const chunks: Buffer[] = [];
@@ -139,16 +233,10 @@ function readBody(req: ServerRequest, limit: number, declared: number): Promise<
   });
 }
 
-function rejectOversized(req: ServerRequest, res: AnyServerResponse, headers: Record<string, string | undefined>, options: ExchangeOptions, unsent: boolean): void {
+function rejectOversized(carrier: Carrier, options: ExchangeOptions, unsent: boolean): void {
   const error = new ServiceError('RequestEntityTooLargeException', `Request body must not be larger than ${options.maxBodyBytes} bytes.`, 413);
-  req.on('error', () => undefined);
-  if (res instanceof Http2ServerResponse) {
-    res.on('finish', () => res.stream.close(http2Constants.NGHTTP2_NO_ERROR));
-    writeResponse(res, protocolError(headers, error), false);
-  } else {
-    const discarding = !unsent && discardRest(req as IncomingMessage, DISCARD_FACTOR * options.maxBodyBytes);
-    writeResponse(res, protocolError(headers, error), !discarding || options.closing());
-  }
+  carrier.source.on('error', () => undefined);
+  carrier.refuse(protocolError(carrier.headers, error), unsent, options);
 }
 
 /** A refused HTTP/1.1 body is read and dropped up to this many times the largest accepted body... */
@@ -192,29 +280,61 @@ function protocolError(headers: Record<string, string | undefined>, error: Servi
 }
 
 /** A streamed body is destroyed whenever it cannot be delivered, so its producer stops. */
-function writeResponse(res: AnyServerResponse, response: EdgeResponse, closeConnection: boolean): void {
+function sendHttp1(res: ServerResponse, response: EdgeResponse, closeConnection: boolean): void {
   const { body } = response;
-  if (res.destroyed || res.headersSent) {
-    if (!Buffer.isBuffer(body)) body.destroy();
-    return;
-  }
+  if (res.destroyed || res.headersSent) return abandon(body);
   const headers: Record<string, string> = { ...response.headers };
   if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
-  if (closeConnection && !(res instanceof Http2ServerResponse)) headers.connection = 'close';
+  if (closeConnection) headers.connection = 'close';
   try {
     res.writeHead(response.statusCode, headers);
   } catch (error) {
-    if (!Buffer.isBuffer(body)) body.destroy();
+    abandon(body);
     throw error;
   }
   if (Buffer.isBuffer(body)) {
-    // 'finish': every byte went to the connection (the kernel, or nghttp2 for HTTP/2, which sends
-    // straight from this memory and completes the write only once it went to the socket).
+    // 'finish': every byte went to the kernel.
     if (response.recycleBody !== undefined) res.once('finish', response.recycleBody);
     res.end(body);
     return;
   }
-  body.on('error', () => res.destroy());
-  res.on('close', () => body.destroy());
-  body.pipe(res as NodeJS.WritableStream);
+  pipeBody(body, res);
+}
+
+function sendHttp2(stream: ServerHttp2Stream, response: EdgeResponse): void {
+  const { body } = response;
+  if (stream.destroyed || stream.headersSent) return abandon(body);
+  const headers: OutgoingHttpHeaders = { ...response.headers, [HTTP2_HEADER_STATUS]: response.statusCode };
+  if (Buffer.isBuffer(body)) headers[HTTP2_HEADER_CONTENT_LENGTH] = body.length;
+  try {
+    stream.respond(headers);
+  } catch (error) {
+    abandon(body);
+    throw error;
+  }
+  if (Buffer.isBuffer(body)) {
+    // nghttp2 sends straight from this memory and completes the write once every byte went to
+    // the socket; a stream reset first fails it, and the memory is then left alone. The stream
+    // is ended only then, in a frame of its own: ended with its last write, it closes before that
+    // write completes, and Node makes an Error with a stack trace for the late callback of every
+    // such response (~10 µs).
+    const { recycleBody } = response;
+    stream.write(body, (error) => {
+      if (error) return;
+      recycleBody?.();
+      stream.end();
+    });
+    return;
+  }
+  pipeBody(body, stream);
+}
+
+function abandon(body: Buffer | Readable): void {
+  if (!Buffer.isBuffer(body)) body.destroy();
+}
+
+function pipeBody(body: Readable, to: Writable): void {
+  body.on('error', () => to.destroy());
+  to.on('close', () => body.destroy());
+  body.pipe(to);
 }

@@ -119,6 +119,7 @@ describe('startEdgeServer', () => {
           };
           return { statusCode: 200, headers: {}, body, recycleBody };
         }
+        if (request.path === '/empty') return { statusCode: 200, headers: { 'x-empty': 'yes' }, body: Buffer.alloc(0) };
         if (request.path === '/bad-header') return { statusCode: 200, headers: { 'x-bad': 'line\nbreak' }, body: Buffer.alloc(0) };
         if (request.path === '/broken-stream') {
           const body = new Readable({ read: () => undefined });
@@ -374,6 +375,50 @@ describe('startEdgeServer', () => {
       expect(received.map((r) => r.httpVersion)).toEqual(['2.0', '2.0']);
       expect(a.headers['x-amzn-requestid']).toBe('rid');
       expect(a.headers['content-length']).toBe(String(a.body.length));
+      session.close();
+    });
+
+    it('ends a stream whose answer has no body, and one whose request had none', async () => {
+      const session = http2Connect(`http://127.0.0.1:${server.port}`);
+      const empty = await h2Request(session, { ':path': '/empty' });
+      expect(empty.headers['x-empty']).toBe('yes');
+      expect(empty.headers['content-length']).toBe('0');
+      expect(empty.body.length).toBe(0);
+      const bodiless = await new Promise<string>((resolve, reject) => {
+        const stream = session.request({ ':method': 'GET', ':path': '/get' }, { endStream: true });
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        stream.on('end', () => resolve(text));
+        stream.on('error', reject);
+      });
+      expect(bodiless).toBe(`GET /get 0 127.0.0.1:${server.port}`);
+      session.close();
+    });
+
+    it('answers Expect: 100-continue with 100 before the body, and with 413 for an oversized one', async () => {
+      const session = http2Connect(`http://127.0.0.1:${server.port}`);
+      const stream = session.request({ ':method': 'POST', ':path': '/continued', expect: '100-continue', 'content-length': '3' });
+      await new Promise((resolve) => stream.once('continue', resolve));
+      stream.end('abc');
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        stream.on('end', () => resolve(text));
+      });
+      expect(answer).toBe(`POST /continued 3 127.0.0.1:${server.port}`);
+      // The oversized body is never sent: the answer comes first, and the stream is reset.
+      const refused = session.request({ ':method': 'POST', ':path': '/', expect: '100-continue', 'content-length': String(MAX_BODY + 1) });
+      refused.on('error', () => undefined);
+      const [status, text] = await new Promise<[unknown, string]>((resolve) => {
+        let headers: Record<string, unknown> = {};
+        let body = '';
+        refused.on('response', (h) => (headers = h));
+        refused.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        refused.on('close', () => resolve([headers[':status'], body]));
+      });
+      expect(status).toBe(413);
+      expect(JSON.parse(text).__type).toBe('RequestEntityTooLargeException');
+      expect(received.map((r) => r.path)).toEqual(['/continued']);
       session.close();
     });
 

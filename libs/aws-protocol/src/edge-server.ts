@@ -1,9 +1,9 @@
 import { createServer as createHttpServer } from 'node:http';
-import { createSecureServer, createServer as createHttp2Server, type Http2Server, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
+import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { asError } from './as-error';
-import { continueOrReject, serveExchange, type AnyServerResponse, type ExchangeOptions, type ServerRequest } from './edge-exchange';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { serveHttp1, serveHttp2, type ExchangeOptions } from './edge-exchange';
 import type { EdgeHandler } from './edge-types';
 import { routeByPreface } from './protocol-sniffer';
 
@@ -63,13 +63,6 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     onError: options.onError,
     closing: () => closing,
   };
-  // A response the handler got wrong (say, a header value with a newline) costs that exchange only.
-  const contained = (res: AnyServerResponse) => (error: unknown) => {
-    options.onError?.(asError(error));
-    res.destroy();
-  };
-  const onRequest = (req: ServerRequest, res: AnyServerResponse) => void serveExchange(req, res, exchange).catch(contained(res));
-  const onContinue = (req: ServerRequest, res: AnyServerResponse) => void continueOrReject(req, res, exchange).catch(contained(res));
   const sockets = new Set<Socket>();
   const unrouted = new Set<Socket>();
   const sessions = new Set<ServerHttp2Session>();
@@ -79,16 +72,22 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     socket.on('error', () => undefined);
   };
 
-  const http1 = createHttpServer({ keepAliveTimeout: idleTimeoutMs }, onRequest);
-  http1.on('checkContinue', onContinue);
+  const http1 = createHttpServer({ keepAliveTimeout: idleTimeoutMs }, (req, res) => serveHttp1(req, res, exchange));
+  http1.on('checkContinue', (req, res) => serveHttp1(req, res, exchange, true));
   // Sockets reach this server by emit('connection') and it never listens itself; 'listening' is
   // what starts its checks of the headers and request timeouts.
   http1.emit('listening');
 
   // A GetRecords answer can be 14 MB once base64-encoded; with nghttp2's default 10 MB of session
   // memory, a client slower than the server would see its streams reset (ENHANCE_YOUR_CALM).
-  const http2 = createHttp2Server(HTTP2_SETTINGS, onRequest);
-  containHttp2(http2, sessions, onContinue, idleTimeoutMs);
+  // Streams are served through the stream API only: no 'request' listener, so Node's
+  // compatibility layer is never set up.
+  const http2 = createHttp2Server(HTTP2_SETTINGS);
+  http2.on('stream', (stream, headers) => {
+    stream.on('error', () => undefined);
+    serveHttp2(stream, headers, exchange);
+  });
+  containHttp2(http2, sessions, idleTimeoutMs);
 
   // No Nagle: an answer or an event frame goes out at once, not after the client's delayed ACK of
   // the previous small write (Node's own HTTP servers do the same for the sockets they accept).
@@ -111,12 +110,17 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   const port = await listen(tcp, options.port, options.host, options.onError);
   let tlsPort: number | undefined;
   if (options.tls) {
-    const secure = createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true, ...HTTP2_SETTINGS }, onRequest);
-    containHttp2(secure, sessions, onContinue, idleTimeoutMs);
+    // TLS connections go to the same two servers, by the protocol ALPN chose (HTTP/1.1 when the
+    // client offered none).
+    const secure = createTlsServer({ key: options.tls.key, cert: options.tls.cert, ALPNProtocols: ['h2', 'http/1.1'] }, (socket: TLSSocket) => {
+      if (socket.alpnProtocol === 'h2') http2.emit('connection', socket);
+      else http1.emit('connection', socket);
+    });
     secure.on('connection', (socket: Socket) => {
       socket.setNoDelay(true);
       track(socket);
     });
+    secure.on('tlsClientError', () => undefined);
     listeners.push(secure);
     tlsPort = await listen(secure, options.tls.port, options.host, options.onError);
   }
@@ -146,13 +150,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
  * process. Node answers a protocol error with GOAWAY but then only stops reading, leaving the
  * socket open; the idle timeout is what closes such a session (gracefully, then by force).
  */
-function containHttp2(
-  server: Http2Server | Http2SecureServer,
-  sessions: Set<ServerHttp2Session>,
-  onContinue: (req: ServerRequest, res: AnyServerResponse) => void,
-  idleTimeoutMs: number,
-): void {
-  server.on('checkContinue', onContinue);
+function containHttp2(server: Http2Server, sessions: Set<ServerHttp2Session>, idleTimeoutMs: number): void {
   server.on('sessionError', () => undefined);
   server.on('session', (session: ServerHttp2Session) => {
     sessions.add(session);
@@ -164,7 +162,6 @@ function containHttp2(
       setTimeout(() => session.destroy(), idleTimeoutMs).unref();
     });
   });
-  server.on('stream', (stream) => stream.on('error', () => undefined));
 }
 
 function listen(server: Server, port: number, host: string, onError?: (err: Error) => void): Promise<number> {
