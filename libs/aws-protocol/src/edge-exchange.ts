@@ -313,15 +313,18 @@ function sendHttp2(stream: ServerHttp2Stream, response: EdgeResponse): void {
     throw error;
   }
   if (Buffer.isBuffer(body)) {
-    // nghttp2 sends straight from this memory and completes the write once every byte went to
-    // the socket; a stream reset first fails it, and the memory is then left alone. The stream
-    // is ended only then, in a frame of its own: ended with its last write, it closes before that
-    // write completes, and Node makes an Error with a stack trace for the late callback of every
-    // such response (~10 µs).
     const { recycleBody } = response;
+    if (recycleBody === undefined) {
+      stream.end(body);
+      return;
+    }
+    // nghttp2 sends straight from this memory, and the write completes once every byte went to
+    // the socket. Ended together with its last write, the stream would close (and be destroyed)
+    // before that, failing the write's callback; so it is ended only then, in a frame of its own.
+    // A stream reset first fails the write too, and the memory is then left alone.
     stream.write(body, (error) => {
       if (error) return;
-      recycleBody?.();
+      recycleBody();
       stream.end();
     });
     return;
