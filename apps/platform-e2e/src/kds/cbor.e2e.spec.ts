@@ -1,21 +1,16 @@
-import { addExtension, Decoder, Encoder } from 'cbor-x';
 import * as http2 from 'node:http2';
 import { startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
+import { awsCborDecoder as decoder, awsCborEncoder as encoder } from './aws-cbor';
 
 /**
  * CBOR 1.1 is what the Java SDKs (and so the KCL and KPL) send by default: blobs as byte strings,
  * timestamps as tag 1 holding integer epoch milliseconds.
  */
-/** AWS's tag 1 holds milliseconds, not the seconds of RFC 8949: read it the AWS way, independently of Spate's codec. */
-class AwsMillisTimestamp {}
-addExtension({ Class: AwsMillisTimestamp, tag: 1, encode: () => Buffer.alloc(0), decode: (ms: number | bigint) => new Date(Number(ms)) });
 
 describe('CBOR 1.1', () => {
   const data = tempDataDir();
   let spate: RunningSpate;
   let session: http2.ClientHttp2Session;
-  const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
-  const decoder = new Decoder({ useRecords: false, int64AsNumber: true } as ConstructorParameters<typeof Decoder>[0]);
 
   const call = (operation: string, body: unknown): Promise<{ status: number; raw: Buffer; value: any }> =>
     new Promise((resolve, reject) => {

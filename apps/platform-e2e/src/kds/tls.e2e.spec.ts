@@ -1,10 +1,62 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import * as tls from 'node:tls';
 import { runToExit, sleep, startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
+import { awsCborDecoder } from './aws-cbor';
 
 const HTTPS_LISTENING = /AWS endpoint listening on https:\/\/[^:]+:(\d+)/;
+const JSON_1_1 = 'application/x-amz-json-1.1';
+const CBOR_1_1 = 'application/x-amz-cbor-1.1';
+
+interface JavaAnswer {
+  version: string;
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+/**
+ * A JVM running java/KinesisOverTls.java (the JDK's HTTP client, launched from source) with the
+ * trust store the README tells Java users to make; calls go one at a time over its pipes.
+ */
+class JavaKinesis {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: { resolve: (answer: JavaAnswer) => void; reject: (error: Error) => void }[] = [];
+  private stderr = '';
+
+  constructor(trustStore: string, endpoint: string) {
+    const source = path.join(__dirname, 'java', 'KinesisOverTls.java');
+    this.child = spawn('java', [`-Djavax.net.ssl.trustStore=${trustStore}`, '-Djavax.net.ssl.trustStorePassword=changeit', source, endpoint]);
+    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      const [version, status, contentType, body] = line.split('\t');
+      this.waiting.shift()?.resolve({ version, status: Number(status), contentType, body: Buffer.from(body, 'base64') });
+    });
+    const fail = (error: Error) => this.waiting.splice(0).forEach((call) => call.reject(error));
+    this.child.on('error', (error) => fail(new Error(`cannot run java (the JDK is needed: apt-get install -y openjdk-17-jdk-headless): ${error.message}`)));
+    this.child.on('exit', (code) => fail(new Error(`java exited with ${code}: ${this.stderr}`)));
+  }
+
+  call(target: string, contentType: string, body: Buffer): Promise<JavaAnswer> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.child.stdin.write(`${target}\t${contentType}\t${body.toString('base64')}\n`);
+    });
+  }
+
+  async json<T>(target: string, input: unknown): Promise<T> {
+    const answer = await this.call(target, JSON_1_1, Buffer.from(JSON.stringify(input)));
+    if (answer.status !== 200) throw new Error(`${target}: HTTP ${answer.status} ${answer.body.toString()}`);
+    // Operations without output (CreateStream) answer with an empty body.
+    return (answer.body.length > 0 ? JSON.parse(answer.body.toString()) : {}) as T;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
 
 /**
  * The HTTPS endpoint beside the plain one, for clients that only speak TLS: ALPN offers h2 and
@@ -82,6 +134,34 @@ const { KinesisClient, CreateStreamCommand, DescribeStreamSummaryCommand, PutRec
     if (result.status !== 0) throw new Error(`aws kinesis list-streams over HTTPS: ${result.stderr}`);
     expect(JSON.parse(result.stdout).StreamNames).toContain('secure');
   });
+
+  it('serves a Java client (the JDK\'s HTTP/2 client, ALPN over TLS) that trusts the certificate through a keytool trust store', async () => {
+    const trustStore = path.join(data.dir, 'spate-truststore.jks');
+    const imported = spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'spate', '-file', certFile, '-keystore', trustStore, '-storepass', 'changeit'], { encoding: 'utf8' });
+    if (imported.status !== 0) throw new Error(`keytool -importcert: ${imported.error?.message ?? imported.stderr}`);
+    const java = new JavaKinesis(trustStore, `https://localhost:${port}/`);
+    try {
+      // CBOR is what the Java SDK sends by default; an empty map is an empty ListStreams input.
+      const listed = await java.call('ListStreams', CBOR_1_1, Buffer.from([0xa0]));
+      expect([listed.version, listed.status, listed.contentType]).toEqual(['HTTP_2', 200, CBOR_1_1]);
+      expect(awsCborDecoder.decode(listed.body).StreamNames).toContain('secure');
+
+      await java.json('CreateStream', { StreamName: 'java', ShardCount: 1 });
+      const status = async () => (await java.json<{ StreamDescriptionSummary: { StreamStatus: string } }>('DescribeStreamSummary', { StreamName: 'java' })).StreamDescriptionSummary.StreamStatus;
+      for (let i = 0; i < 100 && (await status()) !== 'ACTIVE'; i++) await sleep(50);
+      const put = await java.json<{ ShardId: string; SequenceNumber: string }>('PutRecord', { StreamName: 'java', PartitionKey: 'k', Data: Buffer.from('from java').toString('base64') });
+      const { ShardIterator } = await java.json<{ ShardIterator: string }>('GetShardIterator', {
+        StreamName: 'java',
+        ShardId: put.ShardId,
+        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+        StartingSequenceNumber: put.SequenceNumber,
+      });
+      const { Records } = await java.json<{ Records: { SequenceNumber: string; Data: string }[] }>('GetRecords', { ShardIterator });
+      expect(Records.map((r) => [r.SequenceNumber, Buffer.from(r.Data, 'base64').toString()])).toEqual([[put.SequenceNumber, 'from java']]);
+    } finally {
+      java.close();
+    }
+  }, 60_000);
 
   it('keeps its generated certificate across restarts', async () => {
     const before = readFileSync(certFile);
