@@ -119,6 +119,10 @@ describe('startEdgeServer', () => {
           };
           return { statusCode: 200, headers: {}, body, recycleBody };
         }
+        if (request.path === '/slow') {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return { statusCode: 200, headers: {}, body: Buffer.from('late') };
+        }
         if (request.path === '/empty') return { statusCode: 200, headers: { 'x-empty': 'yes' }, body: Buffer.alloc(0) };
         if (request.path === '/bad-header') return { statusCode: 200, headers: { 'x-bad': 'line\nbreak' }, body: Buffer.alloc(0) };
         if (request.path === '/broken-stream') {
@@ -472,6 +476,19 @@ describe('startEdgeServer', () => {
       expect(endless[0].destroyed).toBe(true);
       session.close();
       endless.length = 0;
+    });
+
+    it('forgets a client that resets its stream while its answer is being made', async () => {
+      const session = http2Connect(`http://127.0.0.1:${server.port}`);
+      const stream = session.request({ ':method': 'POST', ':path': '/slow' });
+      stream.on('error', () => undefined);
+      stream.end('{}');
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      stream.close(constants.NGHTTP2_CANCEL);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(errors).toEqual([]);
+      session.close();
+      await expectStillServing();
     });
 
     it('forgets a client that resets its stream or drops the connection mid-body', async () => {
