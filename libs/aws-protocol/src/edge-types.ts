@@ -17,7 +17,6 @@ export interface EdgeRequest {
    * request's body at once, so a handler calls this only when sure, and never reads `body` after.
    */
   recycleBody?: () => void;
-  remoteAddress?: string;
   /** `1.1` or `2.0`. */
   httpVersion?: string;
 }
