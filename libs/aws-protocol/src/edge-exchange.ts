@@ -40,28 +40,31 @@ interface Carrier {
 
 /**
  * Serves one HTTP/1.1 request (cleartext or TLS). With `expectsContinue`, the request asked for
- * `100 Continue`: an oversized body is refused before the client sends it, and the connection is
- * closed.
+ * `100 Continue`.
  */
 export function serveHttp1(req: IncomingMessage, res: ServerResponse, options: ExchangeOptions, expectsContinue = false): void {
-  const carrier = http1Carrier(req, res);
-  if (expectsContinue) {
-    if (declaredLength(carrier.headers) > options.maxBodyBytes) return contain(carrier, options, () => rejectOversized(carrier, options, true));
-    res.writeContinue();
-  }
-  contain(carrier, options, () => serveExchange(carrier, options));
+  serveCarried(http1Carrier(req, res), options, expectsContinue ? () => res.writeContinue() : undefined);
 }
 
 /**
  * Serves one HTTP/2 stream (h2c or TLS) through Node's stream API: its compatibility layer's
  * request and response objects, and the empty trailers frame it ends every response with, cost
- * more than the rest of an empty GetRecords poll.
+ * ~45–60 µs per request.
  */
 export function serveHttp2(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, options: ExchangeOptions): void {
   const carrier = http2Carrier(stream, headers);
-  if (carrier.headers.expect?.toLowerCase() === '100-continue') {
+  const expectsContinue = carrier.headers.expect?.toLowerCase() === '100-continue';
+  serveCarried(carrier, options, expectsContinue ? () => stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: HTTP_STATUS_CONTINUE }) : undefined);
+}
+
+/**
+ * With `sendContinue`, the client waits for `100 Continue` before sending its body: an oversized
+ * one is refused before it is sent (on HTTP/1.1 the connection is then closed).
+ */
+function serveCarried(carrier: Carrier, options: ExchangeOptions, sendContinue: (() => void) | undefined): void {
+  if (sendContinue !== undefined) {
     if (declaredLength(carrier.headers) > options.maxBodyBytes) return contain(carrier, options, () => rejectOversized(carrier, options, true));
-    stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: HTTP_STATUS_CONTINUE });
+    sendContinue();
   }
   contain(carrier, options, () => serveExchange(carrier, options));
 }
