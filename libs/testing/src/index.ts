@@ -9,6 +9,7 @@ export {
   startAllInOne,
   startCluster,
   startSplit,
+  tlsEndpoint,
   tempDataDir,
   type RunningCluster,
   type RunningSpate,

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -97,6 +98,19 @@ export async function startAllInOne(dataDir: string, env: Record<string, string>
     processes: [server],
     stop: (signal) => server.kill(signal),
   };
+}
+
+const HTTPS_LISTENING = /AWS endpoint listening on https:\/\/[^:]+:(\d+)/;
+
+/**
+ * The HTTPS endpoint of a started all-in-one server, named `localhost` as its generated
+ * certificate is, and the certificate file clients are told to trust.
+ */
+export async function tlsEndpoint(server: SpateProcess, dataDir: string): Promise<{ endpoint: string; port: number; certFile: string }> {
+  for (let i = 0; i < 100 && !HTTPS_LISTENING.test(server.logs); i++) await sleep(50);
+  const match = server.logs.match(HTTPS_LISTENING);
+  if (!match) throw new Error(`${server.app} logged no HTTPS endpoint:\n${server.logs}`);
+  return { endpoint: `https://localhost:${match[1]}`, port: Number(match[1]), certFile: path.join(dataDir, 'tls', 'cert.pem') };
 }
 
 /** A broker counts as started once it is a cluster member (its gRPC server listens before it joins). */

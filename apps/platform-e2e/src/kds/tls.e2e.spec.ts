@@ -3,10 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import * as tls from 'node:tls';
-import { runToExit, sleep, startAllInOne, tempDataDir, type RunningSpate } from '@spate/testing';
+import { runToExit, sleep, startAllInOne, tempDataDir, tlsEndpoint } from '@spate/testing';
 import { awsCborDecoder } from './aws-cbor';
 
-const HTTPS_LISTENING = /AWS endpoint listening on https:\/\/[^:]+:(\d+)/;
 const JSON_1_1 = 'application/x-amz-json-1.1';
 const CBOR_1_1 = 'application/x-amz-cbor-1.1';
 
@@ -65,15 +64,14 @@ class JavaKinesis {
  */
 describe('the TLS endpoint', () => {
   const data = tempDataDir();
-  let spate: RunningSpate & { server: { logs: string } };
-  let port: string;
+  let spate: Awaited<ReturnType<typeof startAllInOne>>;
+  let endpoint: string;
+  let port: number;
   let certFile: string;
 
   beforeAll(async () => {
     spate = await startAllInOne(data.dir);
-    for (let i = 0; i < 100 && !HTTPS_LISTENING.test(spate.server.logs); i++) await sleep(50);
-    port = spate.server.logs.match(HTTPS_LISTENING)![1];
-    certFile = path.join(data.dir, 'tls', 'cert.pem');
+    ({ endpoint, port, certFile } = await tlsEndpoint(spate.server, data.dir));
   });
 
   afterAll(async () => {
@@ -83,7 +81,7 @@ describe('the TLS endpoint', () => {
 
   const alpn = (protocols: string[]) =>
     new Promise<string | false>((resolve, reject) => {
-      const socket = tls.connect({ host: '127.0.0.1', port: Number(port), servername: 'localhost', ALPNProtocols: protocols, ca: readFileSync(certFile) }, () => {
+      const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ALPNProtocols: protocols, ca: readFileSync(certFile) }, () => {
         resolve(socket.alpnProtocol ?? false);
         socket.end();
       });
@@ -114,7 +112,7 @@ const { KinesisClient, CreateStreamCommand, DescribeStreamSummaryCommand, PutRec
   }
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
-    const result = spawnSync(process.execPath, ['-e', script, `https://localhost:${port}`], {
+    const result = spawnSync(process.execPath, ['-e', script, endpoint], {
       encoding: 'utf8',
       env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile },
       cwd: path.join(__dirname, '..', '..', '..', '..'),
@@ -126,7 +124,7 @@ const { KinesisClient, CreateStreamCommand, DescribeStreamSummaryCommand, PutRec
   });
 
   it('serves the AWS CLI over HTTPS with the certificate in AWS_CA_BUNDLE', () => {
-    const result = spawnSync('aws', ['--endpoint-url', `https://localhost:${port}`, '--output', 'json', 'kinesis', 'list-streams'], {
+    const result = spawnSync('aws', ['--endpoint-url', endpoint, '--output', 'json', 'kinesis', 'list-streams'], {
       encoding: 'utf8',
       env: { ...process.env, AWS_CA_BUNDLE: certFile, AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 's', AWS_DEFAULT_REGION: 'us-east-1' },
       timeout: 30_000,
@@ -139,7 +137,7 @@ const { KinesisClient, CreateStreamCommand, DescribeStreamSummaryCommand, PutRec
     const trustStore = path.join(data.dir, 'spate-truststore.jks');
     const imported = spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'spate', '-file', certFile, '-keystore', trustStore, '-storepass', 'changeit'], { encoding: 'utf8' });
     if (imported.status !== 0) throw new Error(`keytool -importcert: ${imported.error?.message ?? imported.stderr}`);
-    const java = new JavaKinesis(trustStore, `https://localhost:${port}/`);
+    const java = new JavaKinesis(trustStore, `${endpoint}/`);
     try {
       // CBOR is what the Java SDK sends by default; an empty map is an empty ListStreams input.
       const listed = await java.call('ListStreams', CBOR_1_1, Buffer.from([0xa0]));
