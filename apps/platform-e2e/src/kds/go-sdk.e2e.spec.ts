@@ -110,6 +110,38 @@ describe('the AWS SDK for Go v2', () => {
     expect(BigInt(records[2][0]) > BigInt(put.sequenceNumbers[1])).toBe(true);
     expect(subscribed.continuation).toBe(records[2][0]);
     expect(subscribed.second).toBe('typed:ResourceInUseException');
+  });
+
+  it('answers every other operation of the SDK\'s model in shapes its deserializers accept', () => {
+    expect(steps.get('sweep')).toEqual({
+      ListStreams: { names: ['go-sdk'], more: false },
+      DescribeLimits: { shardLimit: expect.any(Number), openShards: 2 },
+      DescribeStreamSummary: { consumers: 1, openShards: 2 },
+      ListStreamConsumers: 1,
+      AddTagsToStream: 'ok',
+      RemoveTagsFromStream: 'ok',
+      ListTagsForStream: ['team=go'],
+      IncreaseStreamRetentionPeriod: 'ok',
+      DecreaseStreamRetentionPeriod: 'ok',
+      EnableEnhancedMonitoring: ['IncomingBytes'],
+      DisableEnhancedMonitoring: [],
+      StartStreamEncryption: 'ok',
+      StopStreamEncryption: 'ok',
+      SplitShard: 'ok',
+      MergeShards: 'ok',
+      UpdateShardCount: { current: 2, target: 4 },
+      UpdateStreamMode: 'ok',
+      // Split 0 into 2 and 3, merged 2 and 3 into 4, then 1 and 4 scaled out to 5–8.
+      closedShard: { read: 3, children: ['shardId-000000000002', 'shardId-000000000003'], ended: true },
+      DescribeStream: {
+        shards: 9,
+        closed: ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003', 'shardId-000000000004'],
+        retentionHours: 36,
+        mode: 'ON_DEMAND',
+        encryption: 'NONE',
+        metrics: 1,
+      },
+    });
     expect(steps.get('done')).toBe(true);
   });
 });

@@ -232,9 +232,132 @@ func main() {
 		"protocol": tlsSeen.of("SubscribeToShard"), "records": pushed, "continuation": continuation, "second": second,
 	})
 
+	sweep(ctx, plain, stream)
+
 	_, err = secure.DeregisterStreamConsumer(ctx, &kinesis.DeregisterStreamConsumerInput{ConsumerARN: consumerArn})
 	must("DeregisterStreamConsumer", err)
 	_, err = plain.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: stream, EnforceConsumerDeletion: aws.Bool(true)})
 	must("DeleteStream", err)
 	report("done", true)
+}
+
+// sweep calls the operations of this SDK's Kinesis model that the steps above did not, each with
+// valid input, so that every answer goes through the SDK's deserializer for its shape; it reports
+// what each call found.
+func sweep(ctx context.Context, c *kinesis.Client, stream *string) {
+	found := map[string]interface{}{}
+	call := func(op string, err error, value interface{}) {
+		if err != nil {
+			found[op] = "error: " + err.Error()
+			return
+		}
+		// A value read from the answer comes as a function: the answer is nil after an error.
+		if read, ok := value.(func() interface{}); ok {
+			value = read()
+		}
+		found[op] = value
+	}
+	waitActive := func() {
+		for i := 0; i < 200; i++ {
+			out, err := c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: stream})
+			must("DescribeStreamSummary", err)
+			if out.StreamDescriptionSummary.StreamStatus == types.StreamStatusActive {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		fail("waiting for ACTIVE", errors.New("the stream stayed busy"))
+	}
+
+	listed, err := c.ListStreams(ctx, &kinesis.ListStreamsInput{Limit: aws.Int32(10)})
+	call("ListStreams", err, func() interface{} {
+		return map[string]interface{}{"names": listed.StreamNames, "more": aws.ToBool(listed.HasMoreStreams)}
+	})
+	limits, err := c.DescribeLimits(ctx, &kinesis.DescribeLimitsInput{})
+	call("DescribeLimits", err, func() interface{} {
+		return map[string]interface{}{"shardLimit": aws.ToInt32(limits.ShardLimit), "openShards": aws.ToInt32(limits.OpenShardCount)}
+	})
+	summary, err := c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: stream})
+	call("DescribeStreamSummary", err, func() interface{} {
+		return map[string]interface{}{"consumers": aws.ToInt32(summary.StreamDescriptionSummary.ConsumerCount), "openShards": aws.ToInt32(summary.StreamDescriptionSummary.OpenShardCount)}
+	})
+	consumers, err := c.ListStreamConsumers(ctx, &kinesis.ListStreamConsumersInput{StreamARN: summary.StreamDescriptionSummary.StreamARN})
+	call("ListStreamConsumers", err, func() interface{} { return len(consumers.Consumers) })
+
+	_, err = c.AddTagsToStream(ctx, &kinesis.AddTagsToStreamInput{StreamName: stream, Tags: map[string]string{"team": "go", "tier": "test"}})
+	call("AddTagsToStream", err, "ok")
+	_, err = c.RemoveTagsFromStream(ctx, &kinesis.RemoveTagsFromStreamInput{StreamName: stream, TagKeys: []string{"tier"}})
+	call("RemoveTagsFromStream", err, "ok")
+	tags, err := c.ListTagsForStream(ctx, &kinesis.ListTagsForStreamInput{StreamName: stream})
+	call("ListTagsForStream", err, func() interface{} {
+		var pairs []string
+		for _, tag := range tags.Tags {
+			pairs = append(pairs, aws.ToString(tag.Key)+"="+aws.ToString(tag.Value))
+		}
+		return pairs
+	})
+
+	_, err = c.IncreaseStreamRetentionPeriod(ctx, &kinesis.IncreaseStreamRetentionPeriodInput{StreamName: stream, RetentionPeriodHours: aws.Int32(48)})
+	call("IncreaseStreamRetentionPeriod", err, "ok")
+	_, err = c.DecreaseStreamRetentionPeriod(ctx, &kinesis.DecreaseStreamRetentionPeriodInput{StreamName: stream, RetentionPeriodHours: aws.Int32(36)})
+	call("DecreaseStreamRetentionPeriod", err, "ok")
+	monitored, err := c.EnableEnhancedMonitoring(ctx, &kinesis.EnableEnhancedMonitoringInput{StreamName: stream, ShardLevelMetrics: []types.MetricsName{types.MetricsNameIncomingBytes}})
+	call("EnableEnhancedMonitoring", err, func() interface{} { return monitored.DesiredShardLevelMetrics })
+	unmonitored, err := c.DisableEnhancedMonitoring(ctx, &kinesis.DisableEnhancedMonitoringInput{StreamName: stream, ShardLevelMetrics: []types.MetricsName{types.MetricsNameIncomingBytes}})
+	call("DisableEnhancedMonitoring", err, func() interface{} { return unmonitored.DesiredShardLevelMetrics })
+	_, err = c.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{StreamName: stream, EncryptionType: types.EncryptionTypeKms, KeyId: aws.String("alias/aws/kinesis")})
+	call("StartStreamEncryption", err, "ok")
+	waitActive()
+	_, err = c.StopStreamEncryption(ctx, &kinesis.StopStreamEncryptionInput{StreamName: stream, EncryptionType: types.EncryptionTypeKms, KeyId: aws.String("alias/aws/kinesis")})
+	call("StopStreamEncryption", err, "ok")
+	waitActive()
+
+	// Shard 0 holds the records written above; splitting it closes it with two children.
+	_, err = c.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: stream, ShardToSplit: aws.String("shardId-000000000000"), NewStartingHashKey: aws.String("85070591730234615865843651857942052864")})
+	call("SplitShard", err, "ok")
+	waitActive()
+	_, err = c.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: stream, ShardToMerge: aws.String("shardId-000000000002"), AdjacentShardToMerge: aws.String("shardId-000000000003")})
+	call("MergeShards", err, "ok")
+	waitActive()
+	resized, err := c.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: stream, TargetShardCount: aws.Int32(4), ScalingType: types.ScalingTypeUniformScaling})
+	call("UpdateShardCount", err, func() interface{} {
+		return map[string]int32{"current": aws.ToInt32(resized.CurrentShardCount), "target": aws.ToInt32(resized.TargetShardCount)}
+	})
+	waitActive()
+	_, err = c.UpdateStreamMode(ctx, &kinesis.UpdateStreamModeInput{StreamARN: summary.StreamDescriptionSummary.StreamARN, StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand}})
+	call("UpdateStreamMode", err, "ok")
+	waitActive()
+
+	// The closed parent ends with its children named, and no next iterator.
+	iterator, err := c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: stream, ShardId: aws.String("shardId-000000000000"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	must("GetShardIterator of the closed shard", err)
+	next := iterator.ShardIterator
+	var children []string
+	read := 0
+	for i := 0; next != nil && i < 10; i++ {
+		out, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: next})
+		must("GetRecords of the closed shard", err)
+		read += len(out.Records)
+		for _, child := range out.ChildShards {
+			children = append(children, aws.ToString(child.ShardId))
+		}
+		next = out.NextShardIterator
+	}
+	found["closedShard"] = map[string]interface{}{"read": read, "children": children, "ended": next == nil}
+
+	described, err := c.DescribeStream(ctx, &kinesis.DescribeStreamInput{StreamName: stream})
+	call("DescribeStream", err, func() interface{} {
+		d := described.StreamDescription
+		var closed []string
+		for _, shard := range d.Shards {
+			if shard.SequenceNumberRange.EndingSequenceNumber != nil {
+				closed = append(closed, aws.ToString(shard.ShardId))
+			}
+		}
+		return map[string]interface{}{
+			"shards": len(d.Shards), "closed": closed, "retentionHours": aws.ToInt32(d.RetentionPeriodHours), "mode": d.StreamModeDetails.StreamMode,
+			"encryption": d.EncryptionType, "metrics": len(d.EnhancedMonitoring),
+		}
+	})
+	report("sweep", found)
 }
