@@ -27,10 +27,20 @@ const config = {
   // server's CPU per record settles only after a few hundred calls (Spate's PutRecords cost about
   // 20 µs per record over the first 100 calls after start and about 11 from the third hundred on).
   // Each warm-up step stops after stepMs, so a slow server's warm-up stays short.
-  // A server that serves SubscribeToShard also pushes subscribeCount records to one subscription
-  // at the latency phases' rate: the first subscription phase measured after a start paid for
-  // compiling that path (p99 8.2 ms, then 6.0 and 3.1 in two more rounds of the same phase).
-  warmup: { putRecordCount: scaled(1000, 100), putRecordsCalls: scaled(50, 1), subscribeCount: scaled(1000, 100), stepMs: 15_000 },
+  // Then, per read client variant, latencyCount records through the put-to-receive workload
+  // (polling consumers), and on a server that serves SubscribeToShard subscribeRounds rounds of the
+  // four-shard subscription phase. Each path takes tens of seconds of its own traffic to settle:
+  // on a fresh server, three rounds of the subscription phase measured p99 8.8, 7.1, 3.4 ms and
+  // three of the lean-h1 polling phase 25.7, 9.5, 9.9 ms, and after 30 s of polling the
+  // subscription phase still measured 7.1, 5.8, 3.3 ms (server CPU per record 1455, 1310, 1105).
+  warmup: {
+    putRecordCount: scaled(1000, 100),
+    putRecordsCalls: scaled(50, 1),
+    latencyCount: scaled(1000, 100),
+    subscribeCount: scaled(2000, 100),
+    subscribeRounds: 2,
+    stepMs: 15_000,
+  },
 
   roundTrip: { count: scaled(1_000, 100), intervalMs: 5 },
 

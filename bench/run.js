@@ -69,11 +69,22 @@ async function runServer(server, entry) {
     await withClient('lean-h1', (client) =>
       readBackPhase({ ...common, client, streamName: 'bench-warmup', shardIds: warmShards, limit: config.getRecords.limit, ledger: warmLedger, deadline: warmDeadline() }),
     );
-    if (entry.subscribe) {
-      const subscribeShards = await createStream(admin, 'bench-warmup-subscribe', 1);
-      await withClient(config.baselineClient, (client) =>
-        subscribePhase({ ...common, client, admin, endpoint: server.endpoint, streamName: 'bench-warmup-subscribe', shardIds: subscribeShards, consumers: 1, ...config.latency, count: config.warmup.subscribeCount, deadline: warmDeadline() }),
+    for (const v of readVariants) {
+      const streamName = `bench-warmup-latency-${v}`;
+      const latencyShards = await createStream(admin, streamName, config.shards);
+      await withClient(v, (client) =>
+        latencyPhase({ ...common, client, streamName, shardIds: latencyShards, ...config.latency, count: config.warmup.latencyCount, limit: config.getRecords.limit, deadline: warmDeadline() }),
       );
+    }
+    if (entry.subscribe) {
+      const [shape] = config.fanout;
+      for (let round = 0; round < config.warmup.subscribeRounds; round++) {
+        const streamName = `bench-warmup-subscribe-${round}`;
+        const subscribeShards = await createStream(admin, streamName, shape.shards);
+        await withClient(config.baselineClient, (client) =>
+          subscribePhase({ ...common, client, admin, endpoint: server.endpoint, streamName, shardIds: subscribeShards, ...shape, ...config.latency, count: config.warmup.subscribeCount, deadline: warmDeadline() }),
+        );
+      }
     }
     log(`${entry.name}: warm-up done`);
 
