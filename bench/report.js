@@ -192,8 +192,8 @@ const phaseTables = {
     ),
   SubscribeToShard: (results) =>
     markdownTable(
-      ['server', 'client', 'sent', 'acked', 'deliveries', 'missing', 'p50 ms', 'p99 ms', 'max ms', 'server CPU ms/1k rec', 'other cores', 'errors'],
-      rowsFor(results, 'SubscribeToShard').map(([s, p]) => [s.name, p.client, p.sent, p.records, p.deliveries, p.missing, p.putToReceiveMs.p50, p.putToReceiveMs.p99, p.putToReceiveMs.max, p.serverCpuMsPer1k, p.otherCores, errorText(p.errors)]),
+      ['server', 'client', 'sent', 'acked', 'deliveries', 'missing', 'p50 ms', 'p99 ms', 'max ms', 'server CPU ms/1k rec', 'other cores', 'client GC max ms', 'errors'],
+      rowsFor(results, 'SubscribeToShard').map(([s, p]) => [s.name, p.client, p.sent, p.records, p.deliveries, p.missing, p.putToReceiveMs.p50, p.putToReceiveMs.p99, p.putToReceiveMs.max, p.serverCpuMsPer1k, p.otherCores, p.clientGcMaxMs, errorText(p.errors)]),
     ),
   FanOut: (results) =>
     markdownTable(
@@ -222,8 +222,8 @@ const phaseTables = {
     ),
   PutToReceive: (results) =>
     markdownTable(
-      ['server', 'client', 'sent', 'acked', 'received', 'p50 ms', 'p99 ms', 'max ms', 'PutRecord p99 ms', 'polls (empty)', 'server CPU ms/1k rec', 'other cores', 'errors'],
-      rowsFor(results, 'PutToReceive').map(([s, p]) => [s.name, p.client, p.sent, p.records, p.received, p.putToReceiveMs.p50, p.putToReceiveMs.p99, p.putToReceiveMs.max, p.putLatencyMs.p99, `${p.polls} (${p.emptyPolls})`, p.serverCpuMsPer1k, p.otherCores, [errorText(p.errors), p.unknown ? `${p.unknown} unknown` : '', p.duplicates ? `${p.duplicates} duplicates` : ''].filter(Boolean).join(' ')]),
+      ['server', 'client', 'sent', 'acked', 'received', 'p50 ms', 'p99 ms', 'max ms', 'PutRecord p99 ms', 'polls (empty)', 'server CPU ms/1k rec', 'other cores', 'client GC max ms', 'errors'],
+      rowsFor(results, 'PutToReceive').map(([s, p]) => [s.name, p.client, p.sent, p.records, p.received, p.putToReceiveMs.p50, p.putToReceiveMs.p99, p.putToReceiveMs.max, p.putLatencyMs.p99, `${p.polls} (${p.emptyPolls})`, p.serverCpuMsPer1k, p.otherCores, p.clientGcMaxMs, [errorText(p.errors), p.unknown ? `${p.unknown} unknown` : '', p.duplicates ? `${p.duplicates} duplicates` : ''].filter(Boolean).join(' ')]),
     ),
 };
 

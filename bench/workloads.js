@@ -1,20 +1,29 @@
 'use strict';
 // The four measured phases. Each returns a plain result object; none throws for a failed call
 // (failures are counted and reported), only for a broken set-up.
-const { performance } = require('node:perf_hooks');
+const { performance, PerformanceObserver } = require('node:perf_hooks');
 const { clientCpuMs, machineCpuMs } = require('./cpu');
 const { payload, partitionKey } = require('./records');
 const { summarize, round } = require('./stats');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs fn and adds wall time, server CPU and client CPU around it to its result. */
+/**
+ * Runs fn and adds wall time, server CPU and client CPU around it to its result, and the longest
+ * garbage-collection pause of this (the client's) process meanwhile: a latency tail that matches
+ * it is the harness's, not the server's.
+ */
 async function measured(server, fn) {
+  let clientGcMaxMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) clientGcMaxMs = Math.max(clientGcMaxMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const machineBefore = machineCpuMs();
   const serverBefore = server.cpuMs();
   const clientBefore = clientCpuMs();
   const t0 = performance.now();
-  const result = await fn();
+  const result = await fn().finally(() => gc.disconnect());
   const wallMs = performance.now() - t0;
   const machineAfter = machineCpuMs();
   const serverAfter = server.cpuMs();
@@ -33,6 +42,7 @@ async function measured(server, fn) {
     /** Fraction of one core each side used during the phase. */
     serverCores: serverCpuMs === undefined ? undefined : round(serverCpuMs / wallMs, 2),
     clientCores: round(clientCpu / wallMs, 2),
+    clientGcMaxMs: round(clientGcMaxMs, 1),
     /** Cores' worth of CPU that other processes on the machine took during the phase. */
     otherCores:
       machineBefore && machineAfter && serverCpuMs !== undefined
