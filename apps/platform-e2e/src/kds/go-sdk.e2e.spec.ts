@@ -31,7 +31,8 @@ describe('the AWS SDK for Go v2', () => {
     const built = spawnSync('go', ['build', '-o', program, '.'], {
       cwd: path.join(__dirname, 'go'),
       encoding: 'utf8',
-      env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '', GOCACHE: process.env['GOCACHE'] ?? path.join(tmpdir(), 'spate-go-build') },
+      // No cgo: the program needs no C toolchain.
+      env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '', CGO_ENABLED: '0', GOCACHE: process.env['GOCACHE'] ?? path.join(tmpdir(), 'spate-go-build') },
       timeout: 240_000,
     });
     if (built.status !== 0) throw new Error(`go build (apt-get install -y golang-go golang-github-aws-aws-sdk-go-v2-dev): ${built.error?.message ?? built.stderr}`);
