@@ -30,7 +30,7 @@ const config = {
   // Then, per read client variant, latencyCount records through the put-to-receive workload
   // (polling consumers), and on a server that serves SubscribeToShard subscribeRounds rounds of the
   // four-shard subscription phase. Each path takes tens of seconds of its own traffic to settle:
-  // on a fresh server, three rounds of the subscription phase measured p99 8.8, 7.1, 3.4 ms and
+  // on a fresh server, three rounds of the subscription phase measured p99 8.4, 6.6, 3.2 ms and
   // three of the lean-h1 polling phase 25.7, 9.5, 9.9 ms, and after 30 s of polling the
   // subscription phase still measured 7.1, 5.8, 3.3 ms (server CPU per record 1455, 1310, 1105).
   warmup: {

@@ -90,7 +90,7 @@ describe('a client on Netty\'s HTTP/2 codec (the Java SDK v2 async client\'s sta
   let secure: Awaited<ReturnType<typeof tlsEndpoint>>;
 
   beforeAll(async () => {
-    const missing = [...NETTY_JARS].filter((jar) => !existsSync(jar));
+    const missing = NETTY_JARS.filter((jar) => !existsSync(jar));
     if (missing.length > 0) throw new Error(`Netty is missing (${missing.join(', ')}): apt-get install -y libnetty-java`);
     spate = await startAllInOne(data.dir);
     secure = await tlsEndpoint(spate.server, data.dir);
