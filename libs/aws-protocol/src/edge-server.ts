@@ -1,10 +1,10 @@
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { serveHttp1, serveHttp2, type ExchangeOptions } from './edge-exchange';
 import type { EdgeHandler } from './edge-types';
+import { Http2Connection, type Http2ConnectionOptions } from './http2/http2-connection';
 import { routeByPreface } from './protocol-sniffer';
 
 export interface EdgeServerOptions {
@@ -37,23 +37,22 @@ export interface EdgeServer {
 const SHUTDOWN_POLL_MS = 25;
 
 /**
- * One TCP port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), told apart by the
- * connection preface, plus an optional TLS port. Hostile input stays contained: malformed
- * HTTP/1.1 gets Node's 400 and a closed socket, an HTTP/2 protocol error gets GOAWAY and that
- * session is closed once idle, socket errors are dropped, oversized bodies are refused unread.
- */
-/** Per HTTP/2 session: room for a few of the largest answers in flight at once. */
-const HTTP2_SESSION_MEMORY_MB = 64;
-/**
- * How much an HTTP/2 client may send on a stream, and on a session, before the server has read
+ * How much an HTTP/2 client may send on a stream, and on a connection, before the server has read
  * it. With HTTP/2's default of 64 KiB for both, the server answered every 64 KiB of a 700 KB
- * PutRecords body with WINDOW_UPDATE frames; with these windows a PutRecords call over HTTP/2
- * costs about 10 µs of server CPU per record instead of 12.
+ * PutRecords body with WINDOW_UPDATE frames.
  */
 const HTTP2_STREAM_WINDOW_BYTES = 1024 * 1024;
-const HTTP2_SESSION_WINDOW_BYTES = 16 * 1024 * 1024;
-const HTTP2_SETTINGS = { maxSessionMemory: HTTP2_SESSION_MEMORY_MB, settings: { initialWindowSize: HTTP2_STREAM_WINDOW_BYTES } };
+const HTTP2_CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
+const HTTP2_MAX_CONCURRENT_STREAMS = 1000;
+const HTTP2_MAX_HEADER_LIST_BYTES = 64 * 1024;
 
+/**
+ * One TCP port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), told apart by the
+ * connection preface, plus an optional TLS port. Hostile input stays contained: malformed
+ * HTTP/1.1 gets Node's 400 and a closed socket, an HTTP/2 protocol error gets GOAWAY and a
+ * closed connection, a malformed HTTP/2 request a reset stream, socket errors are dropped,
+ * oversized bodies are refused unread.
+ */
 export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeServer> {
   const idleTimeoutMs = options.idleTimeoutMs ?? 65_000;
   let closing = false;
@@ -65,7 +64,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   };
   const sockets = new Set<Socket>();
   const unrouted = new Set<Socket>();
-  const sessions = new Set<ServerHttp2Session>();
+  const connections = new Set<Http2Connection>();
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -78,16 +77,21 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   // what starts its checks of the headers and request timeouts.
   http1.emit('listening');
 
-  // A GetRecords answer can be 14 MB once base64-encoded; with nghttp2's default 10 MB of session
-  // memory, a client slower than the server would see its streams reset (ENHANCE_YOUR_CALM).
-  // Streams are served through the stream API only: no 'request' listener, so Node's
-  // compatibility layer is never set up.
-  const http2 = createHttp2Server(HTTP2_SETTINGS);
-  http2.on('stream', (stream, headers) => {
-    stream.on('error', () => undefined);
-    serveHttp2(stream, headers, exchange);
-  });
-  containHttp2(http2, sessions, idleTimeoutMs);
+  // HTTP/2 is served by Spate's own connection code (`http2/`), not Node's: see Http2Connection.
+  const http2Options: Http2ConnectionOptions = {
+    streamWindowBytes: HTTP2_STREAM_WINDOW_BYTES,
+    connectionWindowBytes: HTTP2_CONNECTION_WINDOW_BYTES,
+    maxConcurrentStreams: HTTP2_MAX_CONCURRENT_STREAMS,
+    maxHeaderListBytes: HTTP2_MAX_HEADER_LIST_BYTES,
+    idleTimeoutMs,
+    onStream: (stream) => serveHttp2(stream, exchange),
+  };
+  const serveHttp2Connection = (socket: Socket) => {
+    const connection = new Http2Connection(socket, http2Options);
+    connections.add(connection);
+    socket.on('close', () => connections.delete(connection));
+    if (closing) connection.close();
+  };
 
   // No Nagle: an answer or an event frame goes out at once, not after the client's delayed ACK of
   // the previous small write (Node's own HTTP servers do the same for the sockets they accept).
@@ -97,7 +101,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     routeByPreface(socket, idleTimeoutMs, (isHttp2) => {
       unrouted.delete(socket);
       if (isHttp2) {
-        http2.emit('connection', socket);
+        serveHttp2Connection(socket);
       } else {
         http1.emit('connection', socket);
         // The HTTP/1.1 parser reads the socket itself, but only once it is flowing again.
@@ -113,7 +117,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     // TLS connections go to the same two servers, by the protocol ALPN chose (HTTP/1.1 when the
     // client offered none).
     const secure = createTlsServer({ key: options.tls.key, cert: options.tls.cert, ALPNProtocols: ['h2', 'http/1.1'] }, (socket: TLSSocket) => {
-      if (socket.alpnProtocol === 'h2') http2.emit('connection', socket);
+      if (socket.alpnProtocol === 'h2') serveHttp2Connection(socket);
       else http1.emit('connection', socket);
     });
     secure.on('connection', (socket: Socket) => {
@@ -132,7 +136,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
       closing = true;
       const stopped = Promise.all(listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
       for (const socket of unrouted) socket.destroy();
-      for (const session of sessions) session.close();
+      for (const connection of connections) connection.close();
       const deadline = Date.now() + (options.shutdownGraceMs ?? 5000);
       while (sockets.size > 0 && Date.now() < deadline) {
         http1.closeIdleConnections();
@@ -143,25 +147,6 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
       await stopped;
     },
   };
-}
-
-/**
- * Session and stream errors are the client's problem: they end that session or stream, never the
- * process. Node answers a protocol error with GOAWAY but then only stops reading, leaving the
- * socket open; the idle timeout is what closes such a session (gracefully, then by force).
- */
-function containHttp2(server: Http2Server, sessions: Set<ServerHttp2Session>, idleTimeoutMs: number): void {
-  server.on('sessionError', () => undefined);
-  server.on('session', (session: ServerHttp2Session) => {
-    sessions.add(session);
-    session.setLocalWindowSize(HTTP2_SESSION_WINDOW_BYTES);
-    session.on('close', () => sessions.delete(session));
-    session.on('error', () => undefined);
-    session.setTimeout(idleTimeoutMs, () => {
-      session.close();
-      setTimeout(() => session.destroy(), idleTimeoutMs).unref();
-    });
-  });
 }
 
 function listen(server: Server, port: number, host: string, onError?: (err: Error) => void): Promise<number> {
