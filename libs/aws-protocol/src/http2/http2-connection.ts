@@ -172,6 +172,7 @@ export class Http2ServerStream {
 
   /** @internal body data from the client */
   deliver(chunk: Buffer, endStream: boolean): void {
+    if (this.state !== StreamState.Open) return;
     this.received += chunk.length;
     // A body longer or shorter than its content-length makes the request malformed (RFC 9113 §8.1.1).
     if (this.declaredLength >= 0 && (this.received > this.declaredLength || (endStream && this.received !== this.declaredLength))) {
@@ -294,6 +295,10 @@ export class Http2Connection {
   private goingAway = false;
   private destroyed = false;
   private corked = false;
+  /** The DATA frame whose data is still arriving: octets left, its stream (undefined: dropped), END_STREAM. */
+  private dataLeft = 0;
+  private dataStream: Http2ServerStream | undefined;
+  private dataEndsStream = false;
 
   constructor(
     private readonly socket: Socket,
@@ -471,13 +476,28 @@ export class Http2Connection {
       this.prefaceSeen = true;
       at = CONNECTION_PREFACE.length;
     }
-    while (input.length - at >= FRAME_HEADER_BYTES) {
+    while (at < input.length) {
+      if (this.dataLeft > 0) {
+        // The rest of a DATA frame begun in an earlier chunk.
+        const take = Math.min(this.dataLeft, input.length - at);
+        this.dataPiece(input.subarray(at, at + take));
+        at += take;
+        continue;
+      }
+      if (input.length - at < FRAME_HEADER_BYTES) break;
       const length = (input[at] << 16) | (input[at + 1] << 8) | input[at + 2];
       if (length > DEFAULT_MAX_FRAME_BYTES) throw new ConnectionError(ErrorCode.FrameSizeError, `A frame of ${length} octets`);
-      if (input.length - at < FRAME_HEADER_BYTES + length) break;
       const type = input[at + 3];
       const flags = input[at + 4];
       const streamId = input.readUInt32BE(at + 5) & 0x7fffffff;
+      if (input.length - at < FRAME_HEADER_BYTES + length) {
+        // An unpadded DATA frame is handed on piece by piece; any other frame waits to be whole.
+        if (type !== FrameType.Data || (flags & FrameFlag.Padded) !== 0 || this.headerBlock !== undefined || !this.settingsSeen) break;
+        this.beginData(flags, streamId, length, length);
+        if (this.destroyed) return;
+        at += FRAME_HEADER_BYTES;
+        continue;
+      }
       const payload = input.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length);
       at += FRAME_HEADER_BYTES + length;
       this.onFrame(type, flags, streamId, payload);
@@ -603,10 +623,23 @@ export class Http2Connection {
   }
 
   private onDataFrame(flags: number, streamId: number, payload: Buffer): void {
-    if (streamId === 0) throw new ConnectionError(ErrorCode.ProtocolError, 'DATA on stream 0');
     // Padding counts against the windows too.
-    this.acknowledgeConnection(payload.length);
     const data = unpad(flags, payload);
+    this.beginData(flags, streamId, payload.length, data.length);
+    this.dataPiece(data);
+  }
+
+  /**
+   * Starts a DATA frame of `flowLength` octets (`dataLength` without padding), whose data then
+   * comes in one or more `dataPiece` calls: an unpadded frame's data is handed on as it arrives,
+   * so a large body's frames are never copied to be made whole.
+   */
+  private beginData(flags: number, streamId: number, flowLength: number, dataLength: number): void {
+    if (streamId === 0) throw new ConnectionError(ErrorCode.ProtocolError, 'DATA on stream 0');
+    this.acknowledgeConnection(flowLength);
+    this.dataLeft = dataLength;
+    this.dataEndsStream = (flags & FrameFlag.EndStream) !== 0;
+    this.dataStream = undefined;
     const stream = this.streams.get(streamId);
     if (stream === undefined) {
       if (streamId > this.lastStreamId) throw new ConnectionError(ErrorCode.ProtocolError, 'DATA on an idle stream');
@@ -614,14 +647,22 @@ export class Http2Connection {
     }
     if (stream.state !== StreamState.Open) return stream.reset(ErrorCode.StreamClosed);
     if (!stream.discarding) {
-      stream.unacknowledged += payload.length;
+      stream.unacknowledged += flowLength;
       if (stream.unacknowledged > this.options.streamWindowBytes) return stream.reset(ErrorCode.FlowControlError);
-      if ((flags & FrameFlag.EndStream) === 0 && stream.unacknowledged >= this.options.streamWindowBytes / 2) {
+      if (!this.dataEndsStream && stream.unacknowledged >= this.options.streamWindowBytes / 2) {
         this.write(windowUpdateFrame(streamId, stream.unacknowledged));
         stream.unacknowledged = 0;
       }
     }
-    stream.deliver(data, (flags & FrameFlag.EndStream) !== 0);
+    this.dataStream = stream;
+  }
+
+  private dataPiece(data: Buffer): void {
+    this.dataLeft -= data.length;
+    const stream = this.dataStream;
+    const last = this.dataLeft === 0;
+    if (last) this.dataStream = undefined;
+    stream?.deliver(data, last && this.dataEndsStream);
   }
 
   private acknowledgeConnection(length: number): void {
