@@ -5,7 +5,7 @@ const { SdkKinesisClient } = require('./sdk-client');
 
 const VARIANTS = {
   'lean-h1': { protocol: 'h1', describe: 'lean JSON client, keep-alive HTTP/1.1 agent' },
-  'lean-h2': { protocol: 'h2', describe: 'lean JSON client, one cleartext HTTP/2 session' },
+  'lean-h2': { protocol: 'h2', describe: "lean JSON client, one cleartext HTTP/2 connection framed by the harness itself (bench/h2-session.js), not by Node's http2" },
   'sdk-h1': { protocol: 'h1', describe: 'AWS SDK v3, NodeHttpHandler with a keep-alive agent' },
   'sdk-h2': { protocol: 'h2', describe: 'AWS SDK v3, NodeHttp2Handler sharing one session' },
   'sdk-default': { protocol: 'h2', describe: "AWS SDK v3 Kinesis default handler (a new HTTP/2 connection per call)" },

@@ -4,7 +4,7 @@
 // response fields the workloads need. It exists because the AWS SDK's own per-call CPU cost hides
 // a fast server; the SDK variants in sdk-client.js show what an application sees.
 const http = require('node:http');
-const http2 = require('node:http2');
+const { Http2ClientSession } = require('./h2-session');
 
 const TARGET_PREFIX = 'Kinesis_20131202.';
 const ACCESS_KEY = 'AKIDSPATEBENCH';
@@ -88,53 +88,46 @@ class Http1Transport {
   }
 }
 
-/** Sends every call as a stream of one cleartext HTTP/2 session (prior knowledge, as the JS SDK v3 does). */
+/**
+ * Sends every call as a stream of one cleartext HTTP/2 connection (prior knowledge, as the JS SDK
+ * v3 does), framed by h2-session.js rather than Node's HTTP/2 layer.
+ */
 class Http2Transport {
   constructor(endpoint, { timeoutMs }) {
     this.endpoint = endpoint;
     this.timeoutMs = timeoutMs;
-    this.headers = staticHeaders();
+    this.fields = Object.entries(staticHeaders());
     this.session = undefined;
   }
 
   connect() {
-    if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
-    // HTTP/2's default 64 KiB flow-control windows would make a 14 MB GetRecords answer wait on
-    // hundreds of WINDOW_UPDATE round trips; open them wide as a throughput-minded client would.
-    const session = http2.connect(this.endpoint, { settings: { initialWindowSize: 8 * 1024 * 1024 } });
-    session.on('connect', () => session.setLocalWindowSize(32 * 1024 * 1024));
-    // A broken session fails its open streams; the next call opens a new one.
-    session.on('error', () => {});
-    this.session = session;
-    return session;
+    // A broken session failed its open streams; the next call opens a new one.
+    if (this.session === undefined || this.session.closed) this.session = new Http2ClientSession(this.endpoint, this.fields);
+    return this.session;
   }
 
   send(op, body) {
     const payload = Buffer.from(body);
     return new Promise((resolve, reject) => {
-      const stream = this.connect().request({
-        ':method': 'POST',
-        ':path': '/',
-        ...this.headers,
-        'x-amz-target': TARGET_PREFIX + op,
-        'content-length': payload.length,
-      });
-      let status = 0;
-      const chunks = [];
-      stream.on('response', (headers) => (status = headers[':status']));
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', () => {
-        try {
-          resolve(parseResponse(op, status, Buffer.concat(chunks).toString('utf8')));
-        } catch (err) {
-          reject(err);
-        }
-      });
-      stream.on('error', reject);
-      stream.setTimeout(this.timeoutMs, () => stream.close(http2.constants.NGHTTP2_CANCEL));
-      // After 'end' this is a no-op; before it, the stream was reset or timed out.
-      stream.on('close', () => reject(new Error(`${op}: HTTP/2 stream closed without a complete response`)));
-      stream.end(payload);
+      const session = this.connect();
+      const id = session.nextStreamId;
+      const timer = setTimeout(() => session.cancel(id, new Error(`${op}: no response within ${this.timeoutMs} ms`)), this.timeoutMs);
+      session.request(
+        [
+          ['x-amz-target', TARGET_PREFIX + op],
+          ['content-length', String(payload.length)],
+        ],
+        payload,
+        (error, status, answer) => {
+          clearTimeout(timer);
+          if (error) return reject(error);
+          try {
+            resolve(parseResponse(op, status, answer.toString('utf8')));
+          } catch (err) {
+            reject(err);
+          }
+        },
+      );
     });
   }
 

@@ -81,7 +81,7 @@ async function runServer(server, entry) {
       for (let round = 0; round < config.warmup.subscribeRounds; round++) {
         const streamName = `bench-warmup-subscribe-${round}`;
         const subscribeShards = await createStream(admin, streamName, shape.shards);
-        await withClient(config.baselineClient, (client) =>
+        await withClient(config.subscribeClient, (client) =>
           subscribePhase({ ...common, client, admin, endpoint: server.endpoint, streamName, shardIds: subscribeShards, ...shape, ...config.latency, count: config.warmup.subscribeCount, deadline: warmDeadline() }),
         );
       }
@@ -136,7 +136,7 @@ async function runServer(server, entry) {
       for (const fanout of config.fanout) {
         const streamName = `bench-${fanout.phase.toLowerCase()}`;
         const fanoutShards = await createStream(admin, streamName, fanout.shards);
-        const r = await withClient(config.baselineClient, (client) =>
+        const r = await withClient(config.subscribeClient, (client) =>
           subscribePhase({ ...common, client, admin, endpoint: server.endpoint, streamName, shardIds: fanoutShards, ...fanout, ...config.latency, deadline: deadline() }),
         );
         record(fanout.phase, 'lean-h2 events', r);
