@@ -8,6 +8,8 @@ export const EVENT_STREAM_CONTENT_TYPE = 'application/vnd.amazon.eventstream';
 
 /** The media type of a Content-Type header: lower-cased, parameters dropped, '' when absent. */
 export function mediaTypeOf(contentType: string | undefined): string {
+  // Requests carry one of a few values, verbatim: the usual ones need no splitting.
+  if (contentType === JSON_1_1_CONTENT_TYPE || contentType === CBOR_1_1_CONTENT_TYPE) return contentType;
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 

@@ -131,7 +131,16 @@ export class Http2ServerStream {
     if (this.closed || this.headersSent) return;
     this.headersSent = true;
     const endNow = body !== undefined && body.length === 0;
-    this.connection.sendHeaders(this, status, fields, endNow);
+    // A small body goes out in the same buffer as the head: one socket write for the answer.
+    const inline = body !== undefined && body.length > 0 && body.length <= INLINE_BODY_BYTES && this.connection.windowFor(this) >= body.length;
+    this.connection.sendHeaders(this, status, fields, endNow, inline ? body : undefined);
+    if (inline) {
+      this.sendWindow -= body.length;
+      this.endQueued = true;
+      this.localEnded();
+      onWritten?.();
+      return;
+    }
     if (endNow) {
       this.endQueued = true;
       this.localEnded();
@@ -355,24 +364,45 @@ export class Http2Connection {
   }
 
   /** @internal */
-  sendHeaders(stream: Http2ServerStream, status: number, fields: ReadonlyArray<readonly [string, string]>, endStream: boolean): void {
+  /** The room the windows leave for data on `stream` now, at most one frame. */
+  windowFor(stream: Http2ServerStream): number {
+    return Math.min(stream.sendWindow, this.connectionSendWindow, this.peerMaxFrame);
+  }
+
+  /**
+   * @internal HEADERS (and CONTINUATION if need be); with `body`, which the caller checked fits
+   * the windows and one frame, a DATA frame ending the stream follows in the same buffer.
+   */
+  sendHeaders(stream: Http2ServerStream, status: number, fields: ReadonlyArray<readonly [string, string]>, endStream: boolean, body?: Buffer): void {
     const bound = HpackEncoder.boundOf(fields);
-    const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bound);
+    const bodyBytes = body === undefined ? 0 : FRAME_HEADER_BYTES + body.length;
+    const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bound + bodyBytes);
     const end = this.encoder.encodeInto(out, FRAME_HEADER_BYTES, status, fields);
     const length = end - FRAME_HEADER_BYTES;
     if (length <= this.peerMaxFrame) {
       writeFrameHeader(out, 0, length, FrameType.Headers, FrameFlag.EndHeaders | (endStream ? FrameFlag.EndStream : 0), stream.id);
-      this.write(out.subarray(0, end));
-    } else {
-      // A block larger than one frame: HEADERS, then CONTINUATION frames.
-      const block = out.subarray(FRAME_HEADER_BYTES, end);
-      for (let at = 0; at < block.length; at += this.peerMaxFrame) {
-        const part = block.subarray(at, at + this.peerMaxFrame);
-        const last = at + this.peerMaxFrame >= block.length;
-        const type = at === 0 ? FrameType.Headers : FrameType.Continuation;
-        const flags = (last ? FrameFlag.EndHeaders : 0) | (at === 0 && endStream ? FrameFlag.EndStream : 0);
-        this.write(frame(type, flags, stream.id, part));
+      if (body === undefined) {
+        this.write(out.subarray(0, end));
+        return;
       }
+      writeFrameHeader(out, end, body.length, FrameType.Data, FrameFlag.EndStream, stream.id);
+      body.copy(out, end + FRAME_HEADER_BYTES);
+      this.connectionSendWindow -= body.length;
+      this.write(out.subarray(0, end + bodyBytes));
+      return;
+    }
+    // A block larger than one frame: HEADERS, then CONTINUATION frames.
+    const block = out.subarray(FRAME_HEADER_BYTES, end);
+    for (let at = 0; at < block.length; at += this.peerMaxFrame) {
+      const part = block.subarray(at, at + this.peerMaxFrame);
+      const last = at + this.peerMaxFrame >= block.length;
+      const type = at === 0 ? FrameType.Headers : FrameType.Continuation;
+      const flags = (last ? FrameFlag.EndHeaders : 0) | (at === 0 && endStream ? FrameFlag.EndStream : 0);
+      this.write(frame(type, flags, stream.id, part));
+    }
+    if (body !== undefined) {
+      this.connectionSendWindow -= body.length;
+      this.write(frame(FrameType.Data, FrameFlag.EndStream, stream.id, body));
     }
   }
 
@@ -738,6 +768,8 @@ export class Http2Connection {
 }
 
 const SMALL_PAYLOAD_BYTES = 4096;
+/** Answers with a body up to this size go out in one buffer with their head. */
+const INLINE_BODY_BYTES = 16_384;
 const EMPTY = Buffer.alloc(0);
 
 function declaredLength(fields: HeaderField[]): number {
