@@ -1,9 +1,9 @@
-import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { serveHttp1, serveHttp2, type ExchangeOptions } from './edge-exchange';
 import type { EdgeHandler } from './edge-types';
+import { Http1Connection, type Http1ConnectionOptions } from './http1/http1-connection';
 import { Http2Connection, type Http2ConnectionOptions } from './http2/http2-connection';
 import { routeByPreface } from './protocol-sniffer';
 
@@ -45,6 +45,10 @@ const HTTP2_STREAM_WINDOW_BYTES = 1024 * 1024;
 const HTTP2_CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
 const HTTP2_MAX_CONCURRENT_STREAMS = 1000;
 const HTTP2_MAX_HEADER_LIST_BYTES = 64 * 1024;
+/** Node's HTTP server defaults: a request head within 60 s, a whole request within 300 s, heads up to 16 KiB. */
+const HTTP1_HEADERS_TIMEOUT_MS = 60_000;
+const HTTP1_REQUEST_TIMEOUT_MS = 300_000;
+const HTTP1_MAX_HEADER_BYTES = 16 * 1024;
 
 /**
  * One TCP port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), told apart by the
@@ -71,13 +75,22 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     socket.on('error', () => undefined);
   };
 
-  const http1 = createHttpServer({ keepAliveTimeout: idleTimeoutMs }, (req, res) => serveHttp1(req, res, exchange));
-  http1.on('checkContinue', (req, res) => serveHttp1(req, res, exchange, true));
-  // Sockets reach this server by emit('connection') and it never listens itself; 'listening' is
-  // what starts its checks of the headers and request timeouts.
-  http1.emit('listening');
+  // HTTP/1.1 and HTTP/2 are served by Spate's own connection code (`http1/`, `http2/`), not by
+  // Node's servers: see Http1Connection and Http2Connection for why.
+  const http1Options: Http1ConnectionOptions = {
+    idleTimeoutMs,
+    headersTimeoutMs: HTTP1_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: HTTP1_REQUEST_TIMEOUT_MS,
+    maxHeaderBytes: HTTP1_MAX_HEADER_BYTES,
+    onRequest: (request) => serveHttp1(request, exchange),
+  };
+  const http1Connections = new Set<Http1Connection>();
+  const serveHttp1Connection = (socket: Socket) => {
+    const connection = new Http1Connection(socket, http1Options);
+    http1Connections.add(connection);
+    socket.on('close', () => http1Connections.delete(connection));
+  };
 
-  // HTTP/2 is served by Spate's own connection code (`http2/`), not Node's: see Http2Connection.
   const http2Options: Http2ConnectionOptions = {
     streamWindowBytes: HTTP2_STREAM_WINDOW_BYTES,
     connectionWindowBytes: HTTP2_CONNECTION_WINDOW_BYTES,
@@ -103,9 +116,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
       if (isHttp2) {
         serveHttp2Connection(socket);
       } else {
-        http1.emit('connection', socket);
-        // The HTTP/1.1 parser reads the socket itself, but only once it is flowing again.
-        socket.resume();
+        serveHttp1Connection(socket);
       }
     });
   });
@@ -118,7 +129,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     // client offered none).
     const secure = createTlsServer({ key: options.tls.key, cert: options.tls.cert, ALPNProtocols: ['h2', 'http/1.1'] }, (socket: TLSSocket) => {
       if (socket.alpnProtocol === 'h2') serveHttp2Connection(socket);
-      else http1.emit('connection', socket);
+      else serveHttp1Connection(socket);
     });
     secure.on('connection', (socket: Socket) => {
       socket.setNoDelay(true);
@@ -139,11 +150,10 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
       for (const connection of connections) connection.close();
       const deadline = Date.now() + (options.shutdownGraceMs ?? 5000);
       while (sockets.size > 0 && Date.now() < deadline) {
-        http1.closeIdleConnections();
+        for (const connection of http1Connections) connection.close();
         await delay(SHUTDOWN_POLL_MS);
       }
       for (const socket of sockets) socket.destroy();
-      http1.close();
       await stopped;
     },
   };
