@@ -266,6 +266,15 @@ describe('Http2Connection', () => {
       false,
     ],
     [
+      'streams opened and reset faster than a thousand a second',
+      Array.from({ length: 1100 }, (_, i) => [
+        frame(FrameType.Headers, FrameFlag.EndHeaders, 2 * i + 1, requestBlock(POST_ECHO)),
+        frame(FrameType.RstStream, 0, 2 * i + 1, Buffer.from([0, 0, 0, ErrorCode.Cancel])),
+      ]).flat(),
+      ErrorCode.EnhanceYourCalm,
+      false,
+    ],
+    [
       'an endless stream of CONTINUATION frames',
       [frame(FrameType.Headers, 0, 1, Buffer.alloc(0)), ...Array.from({ length: 6 }, () => frame(FrameType.Continuation, 0, 1, Buffer.alloc(16_000)))],
       ErrorCode.EnhanceYourCalm,

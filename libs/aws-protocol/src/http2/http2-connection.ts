@@ -304,6 +304,8 @@ export class Http2Connection {
   private goingAway = false;
   private destroyed = false;
   private corked = false;
+  private resetSecond = 0;
+  private resetsThisSecond = 0;
   /** The DATA frame whose data is still arriving: octets left, its stream (undefined: dropped), END_STREAM. */
   private dataLeft = 0;
   private dataStream: Http2ServerStream | undefined;
@@ -466,6 +468,9 @@ export class Http2Connection {
 
   private onData(chunk: Buffer): void {
     if (this.destroyed) return;
+    // Answers to PINGs and SETTINGS from a client that does not read them, or data it asked for
+    // and does not take (its windows bound that), pile up in the socket: it is cut off.
+    if (this.socket.writableLength > MAX_UNREAD_BYTES) return this.fail(ErrorCode.EnhanceYourCalm);
     try {
       // A frame begun in an earlier chunk is completed with just the bytes it lacks, so that a
       // large body's frames are not copied again with every chunk.
@@ -649,7 +654,17 @@ export class Http2Connection {
     if (streamId === 0) throw new ConnectionError(ErrorCode.ProtocolError, 'RST_STREAM on stream 0');
     if (payload.length !== 4) throw new ConnectionError(ErrorCode.FrameSizeError, 'RST_STREAM of the wrong size');
     if (streamId > this.lastStreamId) throw new ConnectionError(ErrorCode.ProtocolError, 'RST_STREAM on an idle stream');
-    this.streams.get(streamId)?.close();
+    const stream = this.streams.get(streamId);
+    if (stream === undefined) return;
+    // Opening streams and resetting them at once makes the server start work it then drops
+    // ("rapid reset", CVE-2023-44487): a client that cancels more than this a second is cut off.
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.resetSecond) {
+      this.resetSecond = second;
+      this.resetsThisSecond = 0;
+    }
+    if (++this.resetsThisSecond > MAX_RESETS_PER_SECOND) throw new ConnectionError(ErrorCode.EnhanceYourCalm, 'Too many streams reset');
+    stream.close();
   }
 
   private onDataFrame(flags: number, streamId: number, payload: Buffer): void {
@@ -768,6 +783,9 @@ export class Http2Connection {
 }
 
 const SMALL_PAYLOAD_BYTES = 4096;
+/** Bytes written and not yet taken by the client past which it is cut off. */
+const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+const MAX_RESETS_PER_SECOND = 1000;
 /** Answers with a body up to this size go out in one buffer with their head. */
 const INLINE_BODY_BYTES = 16_384;
 const EMPTY = Buffer.alloc(0);
