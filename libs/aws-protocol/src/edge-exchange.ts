@@ -8,7 +8,8 @@ import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge-types';
 import { json11Codec } from './json-1-1.codec';
 import { httpDate, type Http1Exchange } from './http1/http1-connection';
 import { ErrorCode } from './http2/http2-frame';
-import type { BodySink, Http2ServerStream } from './http2/http2-connection';
+import type { Http2ServerStream } from './http2/http2-connection';
+import type { BodySink } from './body-relay';
 import { ServiceError } from './service-error';
 
 export interface ExchangeOptions {

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { BodyRelay, type BodySink } from '../body-relay';
 
 export interface Http1ConnectionOptions {
   /** A connection with no request in progress for this long is closed. */
@@ -14,13 +15,6 @@ export interface Http1ConnectionOptions {
   onRequest: (exchange: Http1Exchange) => void;
 }
 
-/** What a request's body is handed to, piece by piece. */
-export interface Http1BodySink {
-  data(chunk: Buffer): void;
-  end(): void;
-  /** The client went away before the body ended. */
-  abort(): void;
-}
 
 /** A request head or body this server will not read: answered with `status`, then the connection closes. */
 class RequestError extends Error {
@@ -57,13 +51,7 @@ export class Http1Exchange {
   /** Set once the answer's head was written. */
   headersSent = false;
   finished = false;
-  private sink: Http1BodySink | undefined;
-  private early: Buffer[] | undefined;
-  private ended = false;
-  private aborted = false;
-  /** The body is read and dropped: the answer was given before it arrived. */
-  discarding = false;
-  discarded = 0;
+  private readonly body = new BodyRelay();
 
   constructor(
     readonly method: string,
@@ -75,13 +63,17 @@ export class Http1Exchange {
   ) {}
 
   /** Starts delivering the body (what came before is delivered at once). */
-  receive(sink: Http1BodySink): void {
-    this.sink = sink;
-    const early = this.early;
-    this.early = undefined;
-    if (early !== undefined) for (const chunk of early) sink.data(chunk);
-    if (this.ended) sink.end();
-    else if (this.aborted) sink.abort();
+  receive(sink: BodySink): void {
+    this.body.attach(sink);
+  }
+
+  /** The body is read and dropped: the answer was given before it arrived. */
+  get discarding(): boolean {
+    return this.body.dropping;
+  }
+
+  get discarded(): number {
+    return this.body.dropped;
   }
 
   /**
@@ -89,10 +81,7 @@ export class Http1Exchange {
    * the connection is closed.
    */
   discard(limit: number, timeoutMs?: number): void {
-    this.discarding = true;
-    this.discarded = 0;
-    this.sink = undefined;
-    this.early = undefined;
+    this.body.drop();
     this.connection.discardFor(limit, timeoutMs);
   }
 
@@ -134,31 +123,21 @@ export class Http1Exchange {
 
   /** @internal */
   deliver(chunk: Buffer): void {
-    if (this.discarding) {
-      this.discarded += chunk.length;
-      return;
-    }
-    if (this.sink !== undefined) this.sink.data(chunk);
-    else (this.early ??= []).push(chunk);
+    this.body.data(chunk);
   }
 
   /** @internal */
   bodyEnded(): void {
-    this.ended = true;
-    if (!this.discarding) this.sink?.end();
+    this.body.end();
   }
 
   /** @internal the connection died before the body ended */
   abort(): void {
-    if (this.ended || this.aborted) return;
-    this.aborted = true;
-    const sink = this.sink;
-    this.sink = undefined;
-    sink?.abort();
+    this.body.abort();
   }
 
   get bodyComplete(): boolean {
-    return this.ended;
+    return this.body.complete;
   }
 
   private head(status: number, fields: ReadonlyArray<readonly [string, string]>, keepAlive: boolean, framing: string): string {

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { BodyRelay, type BodySink } from '../body-relay';
 import { CompressionError, HpackDecoder, HpackEncoder, type HeaderField } from './hpack';
 import {
   CONNECTION_PREFACE,
@@ -32,13 +33,6 @@ export interface Http2ConnectionOptions {
   onStream: (stream: Http2ServerStream) => void;
 }
 
-/** What a request's body is handed to, chunk by chunk, once the exchange asks for it. */
-export interface BodySink {
-  data(chunk: Buffer): void;
-  end(): void;
-  /** The client reset the stream or the connection died before the body ended. */
-  abort(): void;
-}
 
 /** An error that ends the whole connection with GOAWAY. */
 class ConnectionError extends Error {
@@ -75,12 +69,9 @@ export class Http2ServerStream {
   private endQueued = false;
   /** Called with the write's completion once the last queued byte is handed to the socket. */
   private lastWriteCallback: ((error?: Error | null) => void) | undefined;
-  private sink: BodySink | undefined;
-  private early: Buffer[] | undefined;
-  private earlyEnd = false;
+  private readonly body = new BodyRelay();
   private readonly drainWaiters: Array<() => void> = [];
   private readonly closeWaiters: Array<() => void> = [];
-  discarding = false;
   /** END_STREAM went out, in HEADERS or DATA. */
   endSent = false;
   /** The request's content-length, or -1. */
@@ -102,18 +93,16 @@ export class Http2ServerStream {
 
   /** Starts delivering the request's body (what came before is delivered at once). */
   receive(sink: BodySink): void {
-    this.sink = sink;
-    const early = this.early;
-    this.early = undefined;
-    if (early !== undefined) for (const chunk of early) sink.data(chunk);
-    if (this.earlyEnd) sink.end();
-    else if (this.closed) sink.abort();
+    this.body.attach(sink);
   }
 
   /** Stops granting the client room for more body: what it sends is counted and dropped. */
   discard(): void {
-    this.discarding = true;
-    this.sink = undefined;
+    this.body.drop();
+  }
+
+  get discarding(): boolean {
+    return this.body.dropping;
   }
 
   /** A non-final answer, such as `100 Continue`. */
@@ -187,10 +176,7 @@ export class Http2ServerStream {
     if (this.declaredLength >= 0 && (this.received > this.declaredLength || (endStream && this.received !== this.declaredLength))) {
       return this.reset(ErrorCode.ProtocolError);
     }
-    if (chunk.length > 0 && !this.discarding) {
-      if (this.sink !== undefined) this.sink.data(chunk);
-      else (this.early ??= []).push(chunk);
-    }
+    if (chunk.length > 0) this.body.data(chunk);
     if (endStream) this.remoteEnded();
   }
 
@@ -198,8 +184,7 @@ export class Http2ServerStream {
   remoteEnded(): void {
     if (this.state !== StreamState.Open) return;
     this.state = StreamState.HalfClosedRemote;
-    if (this.sink !== undefined) this.sink.end();
-    else this.earlyEnd = true;
+    this.body.end();
     if (this.endSent) this.close();
   }
 
@@ -221,9 +206,7 @@ export class Http2ServerStream {
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.connection.forget(this);
-    const sink = this.sink;
-    this.sink = undefined;
-    if (wasOpen) sink?.abort();
+    if (wasOpen) this.body.abort();
     this.drainWaiters.length = 0;
     for (const waiter of this.closeWaiters.splice(0)) waiter();
   }
