@@ -83,6 +83,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     requestTimeoutMs: HTTP1_REQUEST_TIMEOUT_MS,
     maxHeaderBytes: HTTP1_MAX_HEADER_BYTES,
     onRequest: (request) => serveHttp1(request, exchange),
+    onError: options.onError,
   };
   const http1Connections = new Set<Http1Connection>();
   const serveHttp1Connection = (socket: Socket) => {
@@ -98,6 +99,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     maxHeaderListBytes: HTTP2_MAX_HEADER_LIST_BYTES,
     idleTimeoutMs,
     onStream: (stream) => serveHttp2(stream, exchange),
+    onError: options.onError,
   };
   const serveHttp2Connection = (socket: Socket) => {
     const connection = new Http2Connection(socket, http2Options);

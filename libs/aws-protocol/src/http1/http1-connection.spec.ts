@@ -29,12 +29,14 @@ const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].ma
 describe('Http1Connection', () => {
   let server: EdgeServer;
   const requests: EdgeRequest[] = [];
+  const faults: Error[] = [];
 
   beforeAll(async () => {
     server = await startEdgeServer({
       host: '127.0.0.1',
       port: 0,
       maxBodyBytes: 1024,
+      onError: (error) => faults.push(error),
       handler: async (request): Promise<EdgeResponse> => {
         requests.push(request);
         return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(`${request.method} ${request.path} ${request.body.toString()}|`) };
@@ -101,6 +103,38 @@ describe('Http1Connection', () => {
     expect(lastClosed).toBe(true);
     expect(requests).toEqual([]);
   });
+
+  it('survives a thousand connections of mangled requests: no fault of its own, and it serves on', async () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const valid = 'POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nPOST /y HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc';
+    for (let connection = 0; connection < 1000; connection++) {
+      const bytes = Buffer.from(valid, 'latin1');
+      // Flip, drop or repeat a few bytes of a valid exchange.
+      const edits = random(4) + 1;
+      let mangled = bytes;
+      for (let e = 0; e < edits; e++) {
+        const at = random(mangled.length);
+        const kind = random(3);
+        if (kind === 0) mangled[at] = random(256);
+        else if (kind === 1) mangled = Buffer.concat([mangled.subarray(0, at), mangled.subarray(at + 1)]);
+        else mangled = Buffer.concat([mangled.subarray(0, at), mangled.subarray(at, at + random(8)), mangled.subarray(at)]);
+      }
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('data', () => undefined);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.end(mangled);
+      if (connection % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const text = await exchange(server.port, 'POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
+    expect(text).toMatch(/POST \/after ok\|$/);
+    expect(faults).toEqual([]);
+  }, 60_000);
 
   it("serves Node's own HTTP client on kept-alive connections, bodies in many packets", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });

@@ -13,6 +13,8 @@ export interface Http1ConnectionOptions {
   /** The largest request head accepted (431 otherwise). */
   maxHeaderBytes: number;
   onRequest: (exchange: Http1Exchange) => void;
+  /** Told about a failure of the server's own (the connection is closed, the process goes on). */
+  onError?: (error: Error) => void;
 }
 
 
@@ -334,7 +336,10 @@ export class Http1Connection {
       }
     } catch (error) {
       if (error instanceof RequestError) return this.reject(error.status);
-      throw error;
+      // A fault of this server's, not the client's: it costs this connection only.
+      this.options.onError?.(error as Error);
+      this.destroy();
+      return;
     }
     if (this.closed || input.length === 0) return;
     this.input = input;

@@ -123,12 +123,14 @@ describe('Http2Connection', () => {
   let server: EdgeServer;
   const requests: EdgeRequest[] = [];
   const streams: PassThrough[] = [];
+  const faults: Error[] = [];
 
   beforeAll(async () => {
     server = await startEdgeServer({
       host: '127.0.0.1',
       port: 0,
       maxBodyBytes: 1024 * 1024,
+      onError: (error) => faults.push(error),
       handler: async (request): Promise<EdgeResponse> => {
         requests.push(request);
         if (request.path === '/stream') {
@@ -291,6 +293,38 @@ describe('Http2Connection', () => {
     expect((await again.answer(1)).body).toBe('POST /echo ');
     again.close();
   });
+
+  it('survives a thousand connections of random frames: no fault of its own, and it serves on', async () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const block = requestBlock(POST_ECHO);
+    const randomFrame = () => {
+      const type = random(11);
+      const streamId = random(4) === 0 ? 0 : random(8) + 1;
+      const flags = random(256);
+      const size = [0, 1, 4, 5, 6, 8, 9, random(64), random(20_000)][random(9)];
+      const payload = type === FrameType.Headers && random(2) === 0 ? block : Buffer.from(Array.from({ length: size }, () => random(256)));
+      return frame(type, flags, streamId, payload);
+    };
+    for (let connection = 0; connection < 1000; connection++) {
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('data', () => undefined);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const frames = [settingsFrame([]), ...Array.from({ length: random(6) + 1 }, randomFrame)];
+      socket.end(Buffer.concat([CONNECTION_PREFACE, ...frames]));
+      if (connection % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const client = await RawClient.open(server.port);
+    client.send(frame(FrameType.Headers, FrameFlag.EndHeaders | FrameFlag.EndStream, 1, requestBlock(POST_ECHO)));
+    expect((await client.answer(1)).body).toBe('POST /echo ');
+    client.close();
+    expect(faults).toEqual([]);
+  }, 60_000);
 
   it("serves Node's own HTTP/2 client: many concurrent streams, bodies larger than a window, a cancelled one", async () => {
     const session = connectHttp2(`http://127.0.0.1:${server.port}`);

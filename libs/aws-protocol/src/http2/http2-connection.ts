@@ -31,6 +31,8 @@ export interface Http2ConnectionOptions {
   idleTimeoutMs: number;
   /** Called for every request whose header block arrived whole. */
   onStream: (stream: Http2ServerStream) => void;
+  /** Told about a failure of the server's own (the connection is closed, the process goes on). */
+  onError?: (error: Error) => void;
 }
 
 
@@ -470,7 +472,9 @@ export class Http2Connection {
     } catch (error) {
       if (error instanceof ConnectionError) return this.fail(error.code);
       if (error instanceof CompressionError) return this.fail(ErrorCode.CompressionError);
-      throw error;
+      // A fault of this server's, not the client's: it costs this connection only.
+      this.options.onError?.(error as Error);
+      this.fail(ErrorCode.InternalError);
     }
   }
 
