@@ -9,41 +9,32 @@ const path = require('node:path');
 
 const BUILD = path.join(__dirname, '..', 'dist', 'apps', 'spate', 'libs', 'aws-protocol', 'src', 'http2');
 const { HpackDecoder } = require(path.join(BUILD, 'hpack'));
+const {
+  CONNECTION_PREFACE,
+  DEFAULT_WINDOW_BYTES,
+  ErrorCode,
+  FrameFlag,
+  FrameType,
+  Setting,
+  frame,
+  goAwayFrame,
+  rstStreamFrame,
+  settingsFrame,
+  windowUpdateFrame,
+  writeFrameHeader,
+} = require(path.join(BUILD, 'http2-frame'));
 
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-const DATA = 0x0;
-const HEADERS = 0x1;
-const RST_STREAM = 0x3;
-const SETTINGS = 0x4;
-const PING = 0x6;
-const GOAWAY = 0x7;
-const WINDOW_UPDATE = 0x8;
-const CONTINUATION = 0x9;
-const END_STREAM = 0x1;
-const ACK = 0x1;
-const END_HEADERS = 0x4;
-const PADDED = 0x8;
-const PRIORITY = 0x20;
-const DEFAULT_WINDOW = 65_535;
+const { Data: DATA, Headers: HEADERS, RstStream: RST_STREAM, Settings: SETTINGS, Ping: PING, GoAway: GOAWAY, WindowUpdate: WINDOW_UPDATE, Continuation: CONTINUATION } = FrameType;
+const { EndStream: END_STREAM, Ack: ACK, EndHeaders: END_HEADERS, Padded: PADDED, Priority: PRIORITY } = FrameFlag;
 /** Windows this client grants: a 14 MB GetRecords answer need not wait on hundreds of WINDOW_UPDATEs. */
 const STREAM_WINDOW = 8 * 1024 * 1024;
 const CONNECTION_WINDOW = 32 * 1024 * 1024;
 
-/** A frame with `payload` copied in, or only the header of one of `length` octets. */
-function frame(type, flags, streamId, payload, length = payload ? payload.length : 0) {
-  const out = Buffer.allocUnsafe(payload ? 9 + length : 9);
-  out.writeUIntBE(length, 0, 3);
-  out[3] = type;
-  out[4] = flags;
-  out.writeUInt32BE(streamId, 5);
-  if (payload) payload.copy(out, 9);
-  return out;
-}
-
-function uint32(value) {
-  const out = Buffer.allocUnsafe(4);
-  out.writeUInt32BE(value, 0);
-  return out;
+/** The header of a DATA frame of `length` octets; the data follows as a write of its own. */
+function dataFrameHeader(streamId, length, endStream) {
+  const header = Buffer.allocUnsafe(9);
+  writeFrameHeader(header, 0, length, DATA, endStream ? END_STREAM : 0, streamId);
+  return header;
 }
 
 /** An HPACK literal field without indexing, new name (RFC 7541 §6.2.2), raw strings. */
@@ -80,9 +71,9 @@ class Http2ClientSession {
     this.decoder = new HpackDecoder(4096, 1024 * 1024);
     this.streams = new Map();
     this.nextStreamId = 1;
-    this.peerInitialWindow = DEFAULT_WINDOW;
+    this.peerInitialWindow = DEFAULT_WINDOW_BYTES;
     this.peerMaxFrame = 16_384;
-    this.sendWindow = DEFAULT_WINDOW;
+    this.sendWindow = DEFAULT_WINDOW_BYTES;
     this.unacknowledged = 0;
     this.pending = undefined;
     this.headerBlock = undefined;
@@ -94,9 +85,12 @@ class Http2ClientSession {
     this.socket.on('close', () => this.fail(new Error('HTTP/2 connection closed')));
     this.write(
       Buffer.concat([
-        PREFACE,
-        frame(SETTINGS, 0, 0, Buffer.from([0, 2, 0, 0, 0, 0, 0, 4, ...uint32(STREAM_WINDOW)])),
-        frame(WINDOW_UPDATE, 0, 0, uint32(CONNECTION_WINDOW - DEFAULT_WINDOW)),
+        CONNECTION_PREFACE,
+        settingsFrame([
+          [Setting.EnablePush, 0],
+          [Setting.InitialWindowSize, STREAM_WINDOW],
+        ]),
+        windowUpdateFrame(0, CONNECTION_WINDOW - DEFAULT_WINDOW_BYTES),
       ]),
     );
   }
@@ -122,13 +116,13 @@ class Http2ClientSession {
     const stream = this.streams.get(id);
     if (!stream) return;
     this.streams.delete(id);
-    this.write(frame(RST_STREAM, 0, id, uint32(0x8)));
+    this.write(rstStreamFrame(id, ErrorCode.Cancel));
     stream.callback(error);
   }
 
   close() {
     if (this.failed) return;
-    this.write(frame(GOAWAY, 0, 0, Buffer.concat([uint32(0), uint32(0)])));
+    this.write(goAwayFrame(0, ErrorCode.NoError));
     this.socket.end();
     this.fail(new Error('HTTP/2 session closed'));
   }
@@ -152,7 +146,7 @@ class Http2ClientSession {
       if (room <= 0) return;
       const last = stream.sent + room === body.length;
       // The frame's header and its data as two writes of one corked batch: no copy of the body.
-      this.write(frame(DATA, last ? END_STREAM : 0, stream.id, undefined, room));
+      this.write(dataFrameHeader(stream.id, room, last));
       this.write(body.subarray(stream.sent, stream.sent + room));
       stream.sent += room;
       stream.window -= room;
@@ -270,7 +264,7 @@ class Http2ClientSession {
   onDataFrame(flags, streamId, payload) {
     this.unacknowledged += payload.length;
     if (this.unacknowledged >= CONNECTION_WINDOW / 2) {
-      this.write(frame(WINDOW_UPDATE, 0, 0, uint32(this.unacknowledged)));
+      this.write(windowUpdateFrame(0, this.unacknowledged));
       this.unacknowledged = 0;
     }
     const stream = this.streams.get(streamId);
@@ -281,7 +275,7 @@ class Http2ClientSession {
     if (flags & END_STREAM) return this.finish(stream);
     stream.unacknowledged += payload.length;
     if (stream.unacknowledged >= STREAM_WINDOW / 2) {
-      this.write(frame(WINDOW_UPDATE, 0, streamId, uint32(stream.unacknowledged)));
+      this.write(windowUpdateFrame(streamId, stream.unacknowledged));
       stream.unacknowledged = 0;
     }
   }

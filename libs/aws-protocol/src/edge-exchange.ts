@@ -305,6 +305,17 @@ function sendHttp1(exchange: Http1Exchange, response: EdgeResponse, closeConnect
 
 /** Connection-specific fields, which HTTP/2 forbids (RFC 9113 §8.2.2). */
 const HTTP1_ONLY = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+/** Handlers use a handful of header names: each is lower-cased and looked up once. */
+const http1OnlyByName = new Map<string, boolean>();
+
+function http1Only(name: string): boolean {
+  let forbidden = http1OnlyByName.get(name);
+  if (forbidden === undefined) {
+    forbidden = HTTP1_ONLY.has(name.toLowerCase());
+    if (http1OnlyByName.size < 256) http1OnlyByName.set(name, forbidden);
+  }
+  return forbidden;
+}
 
 function sendHttp2(stream: Http2ServerStream, response: EdgeResponse): void {
   const { body } = response;
@@ -312,7 +323,7 @@ function sendHttp2(stream: Http2ServerStream, response: EdgeResponse): void {
   // A date on every answer, as AWS and Node's HTTP/1.1 server send (SDKs correct clock skew by it).
   const fields: Array<[string, string]> = [['date', httpDate()]];
   for (const name in response.headers) {
-    if (!HTTP1_ONLY.has(name.toLowerCase())) fields.push([name, response.headers[name]]);
+    if (!http1Only(name)) fields.push([name, response.headers[name]]);
   }
   if (Buffer.isBuffer(body)) {
     fields.push(['content-length', String(body.length)]);

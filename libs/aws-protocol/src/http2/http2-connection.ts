@@ -318,10 +318,6 @@ export class Http2Connection {
     socket.resume();
   }
 
-  get openStreams(): number {
-    return this.streams.size;
-  }
-
   /** Graceful close: no new streams; the socket ends once the open ones have. */
   close(): void {
     if (this.destroyed) return;
