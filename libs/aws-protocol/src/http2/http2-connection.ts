@@ -125,14 +125,9 @@ export class Http2ServerStream {
     // A small body goes out in the same buffer as the head: one socket write for the answer.
     const inline = body !== undefined && body.length > 0 && body.length <= INLINE_BODY_BYTES && this.connection.windowFor(this) >= body.length;
     this.connection.sendHeaders(this, status, fields, endNow, inline ? body : undefined);
-    if (inline) {
-      this.sendWindow -= body.length;
-      this.endQueued = true;
-      this.localEnded();
-      onWritten?.();
-      return;
-    }
-    if (endNow) {
+    if (inline || endNow) {
+      // The whole answer is in the socket's hands (copied, when inline).
+      if (inline) this.sendWindow -= body.length;
       this.endQueued = true;
       this.localEnded();
       onWritten?.();
