@@ -77,6 +77,14 @@ describe('KinesisRecordList', () => {
     }
   });
 
+  it.each([
+    ['JSON 1.1', json11Codec],
+    ['CBOR 1.1', cbor11Codec],
+  ])('writes an empty list (most polls) as the generic %s writer does', (_name, codec) => {
+    const { encoded, generic } = outputs(new KinesisRecordList(4, [], false));
+    expect(codec.encode(encoded).equals(codec.encode(generic))).toBe(true);
+  });
+
   it('materializes KinesisRecords when iterated or converted', () => {
     const [record] = randomRecords(1);
     const list = new KinesisRecordList(3, [record], true);

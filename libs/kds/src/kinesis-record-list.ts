@@ -85,6 +85,12 @@ export class KinesisRecordList implements WireEncodable, Iterable<KinesisRecord>
 
   writeJson(writer: ByteWriter): void {
     const { records } = this;
+    if (records.length === 0) {
+      // Most polls find nothing: no digits or arrival state to set up for them.
+      writer.uint8(0x5b);
+      writer.uint8(0x5d);
+      return;
+    }
     const digits = new SequenceNumberDigits(this.shardIndex);
     const arrival = new ArrivalPiece(jsonArrivalPiece);
     const end = this.encrypted ? JSON_PIECES.encryptedEnd : JSON_PIECES.end;
@@ -116,6 +122,10 @@ export class KinesisRecordList implements WireEncodable, Iterable<KinesisRecord>
 
   writeCbor(writer: ByteWriter): void {
     const { records } = this;
+    if (records.length === 0) {
+      writeCborHead(writer, 4, 0);
+      return;
+    }
     const digits = new SequenceNumberDigits(this.shardIndex);
     const arrival = new ArrivalPiece(cborArrivalPiece);
     const pieces = this.encrypted ? CBOR_PIECES.encrypted : CBOR_PIECES.plain;

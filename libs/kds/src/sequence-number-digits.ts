@@ -22,7 +22,7 @@ export class SequenceNumberDigits {
   private offset = Number.NaN;
   /** The last target written to and a view of it: encoders write many numbers into one buffer. */
   private target: Uint8Array | undefined;
-  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private view: DataView<ArrayBufferLike> | undefined;
 
   constructor(private readonly shardIndex: number) {}
 
@@ -30,7 +30,7 @@ export class SequenceNumberDigits {
   write(offset: number, target: Uint8Array, at: number): void {
     const { limbs } = this;
     let { view } = this;
-    if (target !== this.target) {
+    if (target !== this.target || view === undefined) {
       this.target = target;
       view = this.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
     }
