@@ -5,7 +5,7 @@ import type { EdgeRequest, EdgeResponse } from '../edge-types';
 
 let lastClosed = false;
 
-/** Everything the server sends on one connection until it closes it (or 300 ms pass); `lastClosed` says which. */
+/** Everything the server sends on one connection until it closes it (or 3 s pass); `lastClosed` says which. */
 async function exchange(port: number, ...parts: string[]): Promise<string> {
   const socket: Socket = connect(port, '127.0.0.1');
   const received: Buffer[] = [];
@@ -18,7 +18,7 @@ async function exchange(port: number, ...parts: string[]): Promise<string> {
     socket.write(part);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  for (let waited = 0; waited < 300 && !closed; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let waited = 0; waited < 3000 && !closed; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
   lastClosed = closed;
   socket.destroy();
   return Buffer.concat(received).toString('latin1');

@@ -284,8 +284,8 @@ export class Http2Connection {
   private goingAway = false;
   private destroyed = false;
   private corked = false;
-  private resetSecond = 0;
-  private resetsThisSecond = 0;
+  private resetBudget = MAX_RESETS_PER_SECOND;
+  private resetBudgetAt = Date.now();
   /** The DATA frame whose data is still arriving: octets left, its stream (undefined: dropped), END_STREAM. */
   private dataLeft = 0;
   private dataStream: Http2ServerStream | undefined;
@@ -635,13 +635,12 @@ export class Http2Connection {
     const stream = this.streams.get(streamId);
     if (stream === undefined) return;
     // Opening streams and resetting them at once makes the server start work it then drops
-    // ("rapid reset", CVE-2023-44487): a client that cancels more than this a second is cut off.
-    const second = Math.floor(Date.now() / 1000);
-    if (second !== this.resetSecond) {
-      this.resetSecond = second;
-      this.resetsThisSecond = 0;
-    }
-    if (++this.resetsThisSecond > MAX_RESETS_PER_SECOND) throw new ConnectionError(ErrorCode.EnhanceYourCalm, 'Too many streams reset');
+    // ("rapid reset", CVE-2023-44487). Each reset spends one of a budget that refills at
+    // MAX_RESETS_PER_SECOND up to as many; a client that overdraws it is cut off.
+    const now = Date.now();
+    this.resetBudget = Math.min(MAX_RESETS_PER_SECOND, this.resetBudget + ((now - this.resetBudgetAt) * MAX_RESETS_PER_SECOND) / 1000) - 1;
+    this.resetBudgetAt = now;
+    if (this.resetBudget < 0) throw new ConnectionError(ErrorCode.EnhanceYourCalm, 'Too many streams reset');
     stream.close();
   }
 
