@@ -6,7 +6,8 @@ import { errorResponse, responseIdHeaders } from './aws-response';
 import { codecForMediaType, JSON_1_1_CONTENT_TYPE, mediaTypeOf } from './content-type';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge-types';
 import { json11Codec } from './json-1-1.codec';
-import { httpDate, type Http1Exchange } from './http1/http1-connection';
+import { httpDate } from './http-date';
+import type { Http1Exchange } from './http1/http1-connection';
 import { ErrorCode } from './http2/http2-frame';
 import type { Http2ServerStream } from './http2/http2-connection';
 import type { BodySink } from './body-relay';
@@ -132,17 +133,7 @@ function http1Carrier(exchange: Http1Exchange): Carrier {
     path: exchange.target,
     headers: exchange.headers,
     httpVersion: exchange.version,
-    read: (limit, declared) =>
-      new Promise((resolve, reject) => {
-        const collector = new BodyCollector(limit, declared, resolve, reject);
-        exchange.receive({
-          data: (chunk) => {
-            if (!collector.data(chunk)) exchange.discard(Infinity);
-          },
-          end: () => collector.end(),
-          abort: () => collector.abort(),
-        });
-      }),
+    read: (limit, declared) => collectBody(exchange, limit, declared, () => exchange.discard(Infinity)),
     send: (response, closeConnection) => sendHttp1(exchange, response, closeConnection),
     refuse: (response, unsent, options) => {
       // A refused body is read and dropped within bounds, so that a client still sending it reads
@@ -180,17 +171,7 @@ function http2Carrier(stream: Http2ServerStream): Carrier {
     path,
     headers,
     httpVersion: '2.0',
-    read: (limit, declared) =>
-      new Promise((resolve, reject) => {
-        const collector = new BodyCollector(limit, declared, resolve, reject);
-        stream.receive({
-          data: (chunk) => {
-            if (!collector.data(chunk)) stream.discard();
-          },
-          end: () => collector.end(),
-          abort: () => collector.abort(),
-        } satisfies BodySink);
-      }),
+    read: (limit, declared) => collectBody(stream, limit, declared, () => stream.discard()),
     send: (response) => sendHttp2(stream, response),
     refuse: (response) => {
       // Once the answer is out, the stream is reset with NO_ERROR: the client stops sending.
@@ -269,6 +250,23 @@ class BodyCollector {
     if (this.pooled !== undefined) bodies.give(this.pooled);
     this.pooled = undefined;
   }
+}
+
+/**
+ * The body that `source` hands on, gathered by a BodyCollector; `overflow` tells the carrier to
+ * stop keeping what still comes once it passes `limit`.
+ */
+function collectBody(source: { receive(sink: BodySink): void }, limit: number, declared: number, overflow: () => void): Promise<ReadBody | undefined> {
+  return new Promise((resolve, reject) => {
+    const collector = new BodyCollector(limit, declared, resolve, reject);
+    source.receive({
+      data: (chunk) => {
+        if (!collector.data(chunk)) overflow();
+      },
+      end: () => collector.end(),
+      abort: () => collector.abort(),
+    });
+  });
 }
 
 function rejectOversized(carrier: Carrier, options: ExchangeOptions, unsent: boolean): void {

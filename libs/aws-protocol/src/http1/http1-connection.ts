@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { BodyRelay, type BodySink } from '../body-relay';
+import { httpDate } from '../http-date';
 
 export interface Http1ConnectionOptions {
   /** A connection with no request in progress for this long is closed. */
@@ -545,17 +546,4 @@ const INLINE_BODY_BYTES = 64 * 1024;
 /** An answer's header Node's own server would refuse, with the same code. */
 function invalidHeader(code: string, message: string): TypeError {
   return Object.assign(new TypeError(message), { code });
-}
-
-let dateSecond = 0;
-let dateText = '';
-
-/** The current time as an HTTP date, made once a second. */
-export function httpDate(): string {
-  const second = Math.floor(Date.now() / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
-  }
-  return dateText;
 }
