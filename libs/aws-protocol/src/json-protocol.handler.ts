@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asError } from './as-error';
 import { RESPONSE_BUFFERS } from './body-pool';
 import { ByteWriter } from './byte-writer';
-import { errorResponse, responseIdHeaders, xmlErrorResponse } from './aws-response';
+import { errorResponse, responseIdHeaders, withContentType, xmlErrorResponse } from './aws-response';
 import { identifyCaller } from './caller-identity';
 import { cbor11Codec } from './cbor-1-1.codec';
 import { CBOR_1_1_CONTENT_TYPE, codecForMediaType, EVENT_STREAM_CONTENT_TYPE, mediaTypeOf } from './content-type';
@@ -99,7 +99,7 @@ export function createJsonProtocolHandler(options: JsonProtocolOptions): EdgeHan
       const implementation = operations[operation];
       if (!implementation) throw new ServiceError('UnknownOperationException', `The operation ${operation} is not supported by this server.`);
       const caller = identifyCaller(request, options);
-      const context: RequestContext = { requestId, ...caller, protocol: codec.protocol, operation };
+      const context: RequestContext = { requestId, protocol: codec.protocol, operation, ...caller };
       // What the direct reader built holds copies of the body's bytes (strings, blobs decoded apart).
       if (direct !== undefined) request.recycleBody?.();
       const input = direct ?? (inputShape ? shapeInput(model, inputShape, body, codec.timestampUnitMs) : {});
@@ -137,15 +137,15 @@ function successResponse(codec: WireCodec, contentType: string, output: unknown,
   if (output instanceof EventStreamOutput) {
     // Payloads inside the frames are labelled as the request's body was (JSON 1.1 clients read application/json).
     const payloadType = codec === cbor11Codec ? CBOR_1_1_CONTENT_TYPE : 'application/json';
-    return { statusCode: 200, headers: { ...headers, 'content-type': EVENT_STREAM_CONTENT_TYPE }, body: output.frames(codec, payloadType) };
+    return { statusCode: 200, headers: withContentType(headers, EVENT_STREAM_CONTENT_TYPE), body: output.frames(codec, payloadType) };
   }
-  if (output === undefined || output === null) return { statusCode: 200, headers: { ...headers, 'content-type': contentType }, body: Buffer.alloc(0) };
+  if (output === undefined || output === null) return { statusCode: 200, headers: withContentType(headers, contentType), body: Buffer.alloc(0) };
   // A large body goes into pooled buffers, given back by the edge once it was sent.
   const writer = new ByteWriter(4096, RESPONSE_BUFFERS);
   codec.write(writer, output);
   const { bytes, recycle } = writer.detach();
   (output as LendsMemory)[ON_ENCODED]?.();
-  return { statusCode: 200, headers: { ...headers, 'content-type': contentType }, body: bytes, recycleBody: recycle };
+  return { statusCode: 200, headers: withContentType(headers, contentType), body: bytes, recycleBody: recycle };
 }
 
 /** A browser's CORS preflight: everything asked for is allowed, for two days. */

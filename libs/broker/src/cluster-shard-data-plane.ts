@@ -65,7 +65,7 @@ export class ClusterShardDataPlane implements ShardDataPlane {
   }
 
   append(request: AppendRecordsRequest): Promise<AppendRecordsResult> {
-    return this.route(request, false, (broker, leaderEpoch, options) => broker.append({ ...request, leaderEpoch }, options));
+    return this.route(request, false, (broker, leaderEpoch, options) => broker.append({ streamId: request.streamId, shardId: request.shardId, records: request.records, leaderEpoch }, options));
   }
 
   read(request: ReadRecordsRequest): Promise<ReadRecordsResult> {
@@ -114,6 +114,7 @@ export class ClusterShardDataPlane implements ShardDataPlane {
         this.track(request.streamId, tracked, true);
         heard();
         try {
+          // eslint-disable-next-line no-restricted-syntax -- once per connection to a leader
           for await (const read of this.client(leader.url).tail({ ...request, fromOffset: offset }, AbortSignal.any([signal, cut.signal]))) {
             heard();
             const last = read.records[read.records.length - 1];

@@ -54,7 +54,7 @@ export class GrpcShardDataPlane implements ShardDataPlane {
       this.broker.read({ shard: shardRef(request), fromOffset: request.fromOffset, maxRecords: request.maxRecords, maxBytes: request.maxBytes }),
       options,
     );
-    return { ...boundsFrom(response.bounds), records: decodeStoredRecords(response.batch) };
+    return { records: decodeStoredRecords(response.batch), ...boundsFrom(response.bounds) };
   }
 
   async bounds(address: ShardAddress, options: CallOptions = {}): Promise<ShardBounds> {
@@ -85,7 +85,7 @@ export class GrpcShardDataPlane implements ShardDataPlane {
     signal.addEventListener('abort', cancel, { once: true });
     try {
       for await (const message of stream as AsyncIterable<TailResponse>) {
-        yield { ...boundsFrom(message.bounds), records: decodeStoredRecords(message.batch) };
+        yield { records: decodeStoredRecords(message.batch), ...boundsFrom(message.bounds) };
       }
     } catch (error) {
       if (signal.aborted) return;

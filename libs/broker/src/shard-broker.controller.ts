@@ -44,7 +44,7 @@ export class ShardBrokerController implements ShardBrokerServiceController {
     for (const r of records) bytes += r.data.length;
     const appended = await guard(async () => {
       try {
-        return await this.shards.append({ ...addressOf(request.shard), records, leaderEpoch: request.leaderEpoch });
+        return await this.shards.append({ records, leaderEpoch: request.leaderEpoch, ...addressOf(request.shard) });
       } catch (error) {
         if (error instanceof ShardSealedError) this.metrics.refusedAppends.inc();
         throw error;
@@ -57,7 +57,7 @@ export class ShardBrokerController implements ShardBrokerServiceController {
 
   async read(request: ReadRequest): Promise<ReadResponse> {
     const { records, ...bounds } = await guard(() =>
-      this.shards.read({ ...addressOf(request.shard), fromOffset: request.fromOffset, maxRecords: request.maxRecords, maxBytes: request.maxBytes }),
+      this.shards.read({ fromOffset: request.fromOffset, maxRecords: request.maxRecords, maxBytes: request.maxBytes, ...addressOf(request.shard) }),
     );
     this.metrics.readRecords.inc(records.length);
     return { bounds, batch: encodeStoredRecords(records) };
@@ -94,11 +94,11 @@ export class ShardBrokerController implements ShardBrokerServiceController {
       guard(async () => {
         const tail = this.shards.tail(
           {
-            ...addressOf(request.shard),
             fromOffset: request.fromOffset,
             maxRecords: clamp(request.maxRecords, 1, MAX_TAIL_RECORDS),
             maxBytes: clamp(request.maxBytes, 1, MAX_TAIL_BYTES),
             keepAliveMs: clamp(request.keepAliveMs, MIN_KEEP_ALIVE_MS, MAX_KEEP_ALIVE_MS),
+            ...addressOf(request.shard),
           },
           stopped.signal,
         );

@@ -147,8 +147,8 @@ export async function writeRecords(
       [...groups.values()].map(async ({ shard, indexes }) => {
         try {
           const { firstOffset } = await ctx.data.append({
-            ...shardAddress(meta, shard),
             records: indexes.map((i) => toAppend(records[i])),
+            ...shardAddress(meta, shard),
           });
           outcomes.setWritten(indexes, shard, firstOffset);
         } catch (error) {

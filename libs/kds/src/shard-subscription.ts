@@ -146,7 +146,7 @@ export class ShardSubscription extends Readable {
     if (!this.tail) {
       const end = closedShardEnd(this.target.shard);
       const maxRecords = end === undefined ? MAX_EVENT_RECORDS : Math.min(MAX_EVENT_RECORDS, Math.max(1, end - this.offset));
-      const tail = this.ctx.data.tail({ ...this.address, fromOffset: this.offset, maxRecords, maxBytes: MAX_EVENT_BYTES, keepAliveMs: HEARTBEAT_MS }, this.stopped.signal);
+      const tail = this.ctx.data.tail({ fromOffset: this.offset, maxRecords, maxBytes: MAX_EVENT_BYTES, keepAliveMs: HEARTBEAT_MS, ...this.address }, this.stopped.signal);
       this.tail = tail[Symbol.asyncIterator]();
     }
     this.pending ??= this.tail.next();

@@ -19,7 +19,7 @@ export async function* tailShard(shards: WaitableShards, request: TailRequest, s
   let offset = fromOffset;
   let quietSinceMs = Date.now();
   while (!signal.aborted) {
-    const result = await shards.read({ ...read, fromOffset: offset });
+    const result = await shards.read({ fromOffset: offset, ...read });
     if (result.startOffset > offset) offset = result.startOffset;
     const last = result.records[result.records.length - 1];
     if (last) offset = last.offset + 1;

@@ -75,6 +75,7 @@ export class ShardLog {
         await Promise.all(segments.map((segment) => segment.sync()));
       }
       const epochs = await LeaderEpochHistory.recover(directory, segments[0].baseOffset, segments[segments.length - 1].nextOffset);
+      // eslint-disable-next-line no-restricted-syntax -- once per opening
       const recovery = { ...opened.recovery, droppedLeaderEpochs: epochs.dropped };
       return new ShardLog(resolved, directory, segments, directory.isSealed(), recovery, epochs.entries);
     } catch (error) {

@@ -84,7 +84,7 @@ export class FollowerFetcher {
         );
         if (this.stopped) break;
         const { batch, ...rest } = answer;
-        await this.replica.applyFetched({ ...rest, records: decodeStoredRecords(batch) });
+        await this.replica.applyFetched({ records: decodeStoredRecords(batch), ...rest });
       } catch (error) {
         if (this.stopped) break;
         const code = (error as { code?: number }).code;

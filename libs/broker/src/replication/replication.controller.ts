@@ -22,7 +22,7 @@ export class ReplicationController implements ShardReplicationServiceController 
       this.replicas.fetch(addressOf(request.shard), request.followerId, request.leaderEpoch, request.fetchOffset, request.maxBytes, request.maxWaitMs),
     );
     const { records, ...rest } = answer;
-    return { ...rest, batch: encodeStoredRecords(records) };
+    return { batch: encodeStoredRecords(records), ...rest };
   }
 
   async epochEnd(request: EpochEndRequest): Promise<EpochEndResponse> {
